@@ -1,0 +1,113 @@
+"""For exercise authors: prove an exercise sound (``grader verify``).
+
+Soundness, per exercise (``docs/authoring.md``):
+- the manifest's points equal the checks' points; every known bug has a check
+  and a mutant, and every mutant names a known bug;
+- the reference solution scores full marks, and two runs of it observe exactly
+  the same values (everything seeded);
+- the stub scores 0;
+- every ``original*.py`` fails every check tagged with any known bug;
+- every mutant fails every check tagged with its bug, and the report names it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import engine, judge, sandbox
+from . import submission as submissions
+from .exercise import Exercise
+from .results import PairResult
+from .worker import IMPORT_KEY
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One soundness claim about one file, and whether it holds."""
+
+    subject: str
+    claim: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    exercise: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.findings)
+
+
+def verify(exercise: Exercise, progress: Callable[[str], None] | None = None) -> VerifyReport:
+    """Check every soundness claim of ``exercise``; never stops at the first failure."""
+    say = progress or (lambda _: None)
+    findings: list[Finding] = []
+    specs = judge.collect(exercise)
+    findings.extend(_static_findings(exercise, specs))
+    if exercise.solution is None:
+        findings.append(Finding("solution", "exists", False, f"no solutions/{exercise.id}.py"))
+        return VerifyReport(exercise.id, tuple(findings))
+
+    say(f"{exercise.id}: running the solution twice")
+    solution = submissions.load(exercise.solution, exercise.id)
+    first, second = sandbox.run(exercise, solution), sandbox.run(exercise, solution)
+    result = engine.grade(exercise, solution)
+    findings.append(Finding("solution", "scores full marks", result.score == result.max_score,
+                            _failures(result)))
+    differing = sorted(k for k in set(first.observations) | set(second.observations)
+                       if first.observations.get(k) != second.observations.get(k) and k != IMPORT_KEY)
+    findings.append(Finding("solution", "observes identical values on two runs", first.plan == second.plan and not differing,
+                            "differs in " + ", ".join(differing[:5]) if differing else ""))
+
+    say(f"{exercise.id}: grading the stub")
+    stub = engine.grade_file(exercise, exercise.stub)
+    findings.append(Finding("stub.py", "scores 0", stub.score == 0,
+                            ", ".join(c.id for c in stub.checks if c.outcome == "passed")))
+
+    all_bug_checks = {s.id for s in specs if s.bugs}
+    for original in exercise.originals:
+        say(f"{exercise.id}: grading {original.name}")
+        result = engine.grade_file(exercise, original)
+        passing = sorted(c.id for c in result.checks if c.id in all_bug_checks and c.outcome == "passed")
+        findings.append(Finding(original.name, "fails every check of every known bug", not passing,
+                                "passes " + ", ".join(passing) if passing else f"score {result.score:g}"))
+
+    for bug_id, path in exercise.mutants.items():
+        if exercise.bug(bug_id) is None:
+            continue
+        say(f"{exercise.id}: grading mutant {bug_id}")
+        result = engine.grade_file(exercise, path)
+        tagged = {s.id for s in specs if bug_id in s.bugs}
+        passing = sorted(c.id for c in result.checks if c.id in tagged and c.outcome == "passed")
+        named = any(b.id == bug_id for b in result.bugs_found)
+        detail = ("passes " + ", ".join(passing)) if passing else ("" if named else "report does not name it")
+        findings.append(Finding(f"mutants/{path.name}", f"fails every check of '{bug_id}'",
+                                not passing and named, detail))
+    return VerifyReport(exercise.id, tuple(findings))
+
+
+def _static_findings(exercise: Exercise, specs: tuple[judge.CheckSpec, ...]) -> list[Finding]:
+    findings = []
+    total = sum(s.points for s in specs)
+    findings.append(Finding("exercise.toml", "points equal the checks' total", total == exercise.points,
+                            f"manifest {exercise.points:g}, checks {total:g}"))
+    for name in ("README.md", "stub.py", "probes.py"):
+        findings.append(Finding(name, "exists", (exercise.root / name).is_file()))
+    findings.append(Finding("original.py", "exists", bool(exercise.originals)))
+    for bug in exercise.bugs:
+        checks = [s.id for s in specs if bug.id in s.bugs]
+        findings.append(Finding(f"bug {bug.id}", "has a check", bool(checks)))
+        findings.append(Finding(f"bug {bug.id}", "has a mutant", bug.id in exercise.mutants))
+    for bug_id in exercise.mutants:
+        if exercise.bug(bug_id) is None:
+            findings.append(Finding(f"mutants/{bug_id}.py", "names a known bug", False))
+    return findings
+
+
+def _failures(result: PairResult) -> str:
+    failed = [f"{c.id}: {c.message}" for c in result.checks if c.outcome != "passed"]
+    return "; ".join(failed)[:600]

@@ -1,0 +1,223 @@
+"""Judge observations with the exercise's checks: pytest, in the trusted process.
+
+The checks never see the student's code, only the :class:`~grader.sandbox.RunRecord`
+that came back from the worker. A pytest plugin gives them the ``observe`` and
+``expected`` fixtures and the ``points``/``bug`` marks, and records one outcome
+per collected check. The set of checks comes from collection here, so only an
+explicit pass of a collected check earns points: failed, errored, missing and
+never-run checks all earn nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import wire
+from .checking import ObservationMissing, ProbeFailed
+from .errors import ExerciseError
+from .exercise import Exercise
+from .probing import case_key
+from .results import CheckResult, Outcome
+from .sandbox import RunRecord
+
+# Errors the sandbox writes in the student's words already; others get "Your code raised".
+_SELF_EXPLAINING = {"Timeout", "Crashed", "ImportFailed", "UnsupportedValue"}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    """A check as collected: what it is worth and which bugs it catches."""
+
+    id: str
+    title: str
+    points: float
+    bugs: tuple[str, ...]
+    public: bool
+
+
+def run(exercise: Exercise, record: RunRecord, reference: RunRecord | None) -> tuple[CheckResult, ...]:
+    """Run every check of ``exercise`` against ``record``; ``reference`` feeds ``expected``."""
+    plugin = _JudgePlugin(exercise, record, reference)
+    _run_pytest(exercise, plugin)
+    return tuple(plugin.result(spec) for spec in plugin.specs)
+
+
+def collect(exercise: Exercise) -> tuple[CheckSpec, ...]:
+    """The checks of ``exercise`` without running them (for ``verify`` and listings)."""
+    plugin = _JudgePlugin(exercise, None, None)
+    _run_pytest(exercise, plugin, collect_only=True)
+    return tuple(plugin.specs)
+
+
+def _run_pytest(exercise: Exercise, plugin: _JudgePlugin, collect_only: bool = False) -> None:
+    dirs = [str(d) for d in exercise.check_dirs]
+    if not dirs:
+        raise ExerciseError(f"{exercise.root}: has no checks/ or public/ folder")
+    args = [
+        *dirs,
+        "-c", os.devnull,  # the exercise's checks, not the surrounding project's pytest config
+        f"--rootdir={exercise.root}",
+        f"--confcutdir={exercise.root}",
+        "--import-mode=importlib",
+        "--assert=plain",  # the student reads the assertion's own message, never the check's code
+        "--strict-markers",
+        "-p", "no:cacheprovider",
+        "-p", "no:terminal",
+        "-p", "no:pastebin",
+        "-p", "no:junitxml",
+        "-p", "no:warnings",
+        "-p", "no:legacypath",
+        "-p", "no:doctest",
+        "--capture=sys",
+    ]
+    if collect_only:
+        args.append("--collect-only")
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        code = pytest.main(args, plugins=[plugin])
+    if plugin.problems:
+        raise ExerciseError(f"{exercise.id}: " + "; ".join(plugin.problems))
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise ExerciseError(f"{exercise.id}: its checks could not run (pytest exit code {int(code)})")
+
+
+class _JudgePlugin:
+    """The pytest plugin: fixtures, marks, and the recorder of outcomes."""
+
+    def __init__(self, exercise: Exercise, record: RunRecord | None, reference: RunRecord | None) -> None:
+        self.exercise = exercise
+        self.record = record
+        self.reference = reference
+        self.specs: list[CheckSpec] = []
+        self.problems: list[str] = []
+        self.outcomes: dict[str, tuple[Outcome, str, float]] = {}
+        self.observed: dict[str, list[str]] = {}
+        self._current: str | None = None
+
+    # -- vocabulary -------------------------------------------------------------------------
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "points(n): what the check is worth (required)")
+        config.addinivalue_line("markers", "bug(id): the known bug this check exists to catch")
+
+    @pytest.fixture
+    def observe(self) -> Callable[..., Any]:
+        """``observe(probe, **case)``: what the student's code gave for that probe case."""
+        return self._observe
+
+    @pytest.fixture
+    def expected(self) -> Callable[..., Any]:
+        """``expected(probe, **case)``: what the reference solution gave for the same case."""
+        return self._expected
+
+    def _observe(self, name: str, **case: Any) -> Any:
+        key = case_key(name, case)
+        if self._current is not None:
+            self.observed.setdefault(self._current, []).append(key)
+        record = self.record
+        assert record is not None
+        if record.plan is not None and key not in record.plan:
+            raise LookupError(f"check asked for probe case {key!r}, which probes.py does not declare")
+        if key not in record.observations:
+            why = "; ".join(record.incidents) or "the worker stopped before this case"
+            raise ObservationMissing(f"Your code produced no result here: {why}.")
+        observation = record.observations[key]
+        if isinstance(observation, wire.ProbeError):
+            if observation.type in _SELF_EXPLAINING:
+                raise ProbeFailed(observation.message)
+            raise ProbeFailed(f"Your code raised {observation.type}: {observation.message}")
+        return wire.decode(observation)
+
+    def _expected(self, name: str, **case: Any) -> Any:
+        key = case_key(name, case)
+        if self.reference is None:
+            raise LookupError("this exercise has no reference solution to compare with")
+        observation = self.reference.observations.get(key)
+        if observation is None or isinstance(observation, wire.ProbeError):
+            raise LookupError(f"the reference solution has no observation for {key!r}: {observation}")
+        return wire.decode(observation)
+
+    # -- collection ---------------------------------------------------------------------------
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            text = str(report.longrepr).strip().splitlines()
+            self.problems.append(f"cannot collect {report.nodeid}: {text[-1] if text else 'error'}")
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        public_dir = self.exercise.root / "public"
+        seen: set[str] = set()
+        for item in items:
+            check_id = item.name
+            where = f"{Path(str(item.path)).name}::{check_id}"
+            points = [m.args[0] for m in item.iter_markers("points") if m.args]
+            if len(points) != 1 or not isinstance(points[0], (int, float)) or points[0] <= 0:
+                self.problems.append(f"{where} needs exactly one @pytest.mark.points(n) with n > 0")
+                continue
+            bugs = tuple(m.args[0] for m in item.iter_markers("bug") if m.args)
+            unknown = [b for b in bugs if self.exercise.bug(b) is None]
+            if unknown:
+                self.problems.append(f"{where} names bugs not declared in exercise.toml: {unknown}")
+            if check_id in seen:
+                self.problems.append(f"check id {check_id!r} is used twice")
+            seen.add(check_id)
+            doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
+            title = doc.strip().splitlines()[0] if doc.strip() else check_id.removeprefix("test_").replace("_", " ")
+            public = public_dir in Path(str(item.path)).parents
+            self.specs.append(CheckSpec(check_id, title, float(points[0]), tuple(reversed(bugs)), public))
+
+    # -- outcomes -----------------------------------------------------------------------------
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        self._current = item.name
+        try:
+            return (yield)
+        finally:
+            self._current = None
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
+        report = yield
+        if call.when == "teardown" and call.excinfo is None:
+            return report
+        outcome, message = _verdict(call)
+        previous = self.outcomes.get(item.name)
+        if previous is None or previous[0] == "passed":
+            self.outcomes[item.name] = (outcome, message, call.duration + (previous[2] if previous else 0.0))
+        return report
+
+    def result(self, spec: CheckSpec) -> CheckResult:
+        outcome, message, seconds = self.outcomes.get(spec.id, ("missing", "This check did not run.", 0.0))
+        output = ""
+        if spec.public and self.record is not None:
+            keys = dict.fromkeys(self.observed.get(spec.id, []))
+            output = "".join(self.record.outputs.get(k, "") for k in keys)
+        return CheckResult(
+            id=spec.id, title=spec.title, score=spec.points if outcome == "passed" else 0.0,
+            max_score=spec.points, outcome=outcome, message=message, known_bugs=spec.bugs,
+            public=spec.public, seconds=round(seconds, 4), output=output,
+        )
+
+
+def _verdict(call: pytest.CallInfo[None]) -> tuple[Outcome, str]:
+    if call.excinfo is None:
+        return "passed", ""
+    error = call.excinfo.value
+    if isinstance(error, ObservationMissing):
+        return "missing", str(error)
+    if isinstance(error, AssertionError):
+        text = str(error).strip()
+        return "failed", text or "This check failed (its author gave no message)."
+    if isinstance(error, pytest.skip.Exception):
+        return "failed", "This check was skipped, so it earns nothing."
+    if isinstance(error, LookupError) and call.when == "call" and "probes.py" in str(error):
+        return "error", f"The check is broken: {error}"
+    return "error", f"Your code's result could not be checked ({type(error).__name__}: {str(error)[:300]})."

@@ -1,0 +1,229 @@
+"""Messages between the worker and the grader: JSON lines, plain data only.
+
+Both sides import this module. The worker *encodes* what a probe returned
+(exact type checks; arrays as raw bytes with dtype and shape; never pickle).
+The grader *decodes* every line strictly: a closed set of message types, caps
+on size and depth, arrays whose byte length matches their dtype and shape.
+Anything else is a :class:`ProtocolError`, which the sandbox treats like a
+crash: the observations it would have carried are missing, never passed.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+MAX_LINE_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_MESSAGE_CHARS = 2000
+ARRAY_TAG = "__array__"
+DTYPES = frozenset({
+    "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "float16", "float32", "float64", "complex64", "complex128",
+})
+MESSAGE_TYPES = frozenset({"hello", "plan", "start", "observation", "done"})
+
+
+class ProtocolError(Exception):
+    """A worker message that is not what the protocol allows."""
+
+
+class UnsupportedValue(TypeError):
+    """A probe returned something that is not plain data (worker side)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeError:
+    """The student's code raised while a probe ran it (or the probe could not run)."""
+
+    type: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"type": self.type, "message": self.message}
+
+
+# ---- worker side -----------------------------------------------------------------------------
+
+
+def encode(value: Any, depth: int = 0) -> Any:
+    """Turn a probe's return value into JSON data, converting arrays and tensors."""
+    if depth > MAX_DEPTH:
+        raise UnsupportedValue("value is nested too deeply")
+    kind = type(value)
+    if value is None or kind in (bool, int, str):
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else {"__float__": repr(value)}
+    if kind in (list, tuple):
+        return [encode(v, depth + 1) for v in value]
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise UnsupportedValue(f"dict keys must be str, not {type(key).__name__}")
+            out[key] = encode(item, depth + 1)
+        return out
+    array = _as_numpy(value)
+    if array is not None:
+        return _encode_array(array)
+    raise UnsupportedValue(f"{kind.__module__}.{kind.__qualname__} is not plain data")
+
+
+def _as_numpy(value: Any) -> Any:
+    """A numpy array for numpy arrays/scalars and torch/TF tensors; else None."""
+    np = sys.modules.get("numpy")
+    if np is not None:
+        if type(value) is np.ndarray:
+            return value
+        if isinstance(value, np.generic):
+            return np.asarray(value)
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(value, torch.Tensor):
+        return value.detach().cpu().resolve_conj().numpy()
+    tf = sys.modules.get("tensorflow")
+    if tf is not None and isinstance(value, (tf.Tensor, tf.Variable)):
+        return value.numpy()
+    return None
+
+
+def _encode_array(array: Any) -> dict[str, Any]:
+    np = sys.modules["numpy"]
+    if type(array) is not np.ndarray:
+        raise UnsupportedValue("tensor did not convert to a numpy array")
+    dtype = array.dtype.name
+    if dtype not in DTYPES:
+        raise UnsupportedValue(f"arrays of dtype {dtype} are not supported")
+    data = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
+    return {ARRAY_TAG: {"dtype": dtype, "shape": list(array.shape), "data": base64.b64encode(data).decode()}}
+
+
+def dump_message(message: dict[str, Any]) -> bytes:
+    """One JSON line. Raises ``ValueError`` if the line would exceed the cap."""
+    line = json.dumps(message, separators=(",", ":"), allow_nan=False).encode() + b"\n"
+    if len(line) > MAX_LINE_BYTES:
+        raise ValueError(f"observation is larger than {MAX_LINE_BYTES // (1024 * 1024)} MB")
+    return line
+
+
+def safe_error(exc: BaseException) -> ProbeError:
+    """An exception's type and message, formatted without trusting its ``__str__``."""
+    name = type(exc).__name__
+    try:
+        text = str(exc)
+    except BaseException:  # a hostile __str__ must not break the worker
+        text = "<message could not be formatted>"
+    if not isinstance(name, str):
+        name = "Exception"
+    return ProbeError(name[:100], text[:MAX_MESSAGE_CHARS])
+
+
+# ---- grader side ------------------------------------------------------------------------------
+
+
+def parse_message(line: bytes) -> dict[str, Any]:
+    """Parse and validate one line from the worker; raise :class:`ProtocolError`."""
+    if len(line) > MAX_LINE_BYTES:
+        raise ProtocolError("message too large")
+    try:
+        message = json.loads(line)
+    except (ValueError, RecursionError) as e:
+        raise ProtocolError(f"not JSON: {e}") from None
+    if not isinstance(message, dict) or message.get("type") not in MESSAGE_TYPES:
+        raise ProtocolError("unknown message type")
+    kind = message["type"]
+    if kind in ("start", "observation") and not isinstance(message.get("key"), str):
+        raise ProtocolError(f"{kind} message without a key")
+    if kind == "plan":
+        keys, timeouts = message.get("keys"), message.get("timeouts")
+        if not (isinstance(keys, list) and all(isinstance(k, str) for k in keys)
+                and isinstance(timeouts, list) and len(timeouts) == len(keys) - 1
+                and all(t is None or (type(t) in (int, float) and t > 0) for t in timeouts)):
+            raise ProtocolError("malformed plan")
+    if kind == "observation":
+        if ("value" in message) == ("error" in message):
+            raise ProtocolError("observation must carry exactly one of value or error")
+        if "error" in message:
+            message["error"] = parse_error(message["error"])
+        else:
+            check_value(message["value"])
+        if not isinstance(message.get("seconds"), (int, float)):
+            raise ProtocolError("observation without seconds")
+    return message
+
+
+def parse_error(data: Any) -> ProbeError:
+    if not (isinstance(data, dict) and set(data) == {"type", "message"}
+            and all(isinstance(v, str) for v in data.values())):
+        raise ProtocolError("malformed error")
+    return ProbeError(data["type"][:100], data["message"][:MAX_MESSAGE_CHARS])
+
+
+def check_value(value: Any, depth: int = 0) -> None:
+    """Validate an encoded value without decoding it (arrays: sizes must match)."""
+    if depth > MAX_DEPTH:
+        raise ProtocolError("value nested too deeply")
+    if value is None or type(value) in (bool, int, float, str):
+        return
+    if type(value) is list:
+        for item in value:
+            check_value(item, depth + 1)
+        return
+    if type(value) is dict:
+        if ARRAY_TAG in value:
+            _check_array(value)
+        elif "__float__" in value:
+            if set(value) != {"__float__"} or value["__float__"] not in ("nan", "inf", "-inf"):
+                raise ProtocolError("malformed special float")
+        else:
+            for item in value.values():
+                check_value(item, depth + 1)
+        return
+    raise ProtocolError(f"unexpected JSON type {type(value).__name__}")
+
+
+def _check_array(value: dict[str, Any]) -> None:
+    spec = value[ARRAY_TAG]
+    if set(value) != {ARRAY_TAG} or not isinstance(spec, dict) or set(spec) != {"dtype", "shape", "data"}:
+        raise ProtocolError("malformed array")
+    shape, dtype, data = spec["shape"], spec["dtype"], spec["data"]
+    if dtype not in DTYPES:
+        raise ProtocolError(f"array dtype {dtype!r} not allowed")
+    if not (isinstance(shape, list) and len(shape) <= MAX_DEPTH
+            and all(type(n) is int and n >= 0 for n in shape)):
+        raise ProtocolError("malformed array shape")
+    if not isinstance(data, str):
+        raise ProtocolError("malformed array data")
+    import numpy as np
+
+    expected = math.prod(shape) * np.dtype(dtype).itemsize
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except ValueError:
+        raise ProtocolError("array data is not base64") from None
+    if len(raw) != expected:
+        raise ProtocolError("array data does not match its shape and dtype")
+
+
+def decode(value: Any) -> Any:
+    """Turn a validated encoded value into Python data and read-only numpy arrays."""
+    if type(value) is list:
+        return [decode(v) for v in value]
+    if type(value) is dict:
+        if ARRAY_TAG in value:
+            import numpy as np
+
+            spec = value[ARRAY_TAG]
+            raw = base64.b64decode(spec["data"], validate=True)
+            array = np.frombuffer(raw, dtype=np.dtype(spec["dtype"]).newbyteorder("<"))
+            array = array.astype(array.dtype.newbyteorder("="), copy=False).reshape(spec["shape"])
+            array.flags.writeable = False
+            return array
+        if "__float__" in value:
+            return float(value["__float__"])
+        return {k: decode(v) for k, v in value.items()}
+    return value

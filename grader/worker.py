@@ -1,0 +1,200 @@
+"""Inside the sandbox: import the submission, run every probe case, send observations.
+
+Started by ``sandbox.py`` as ``python -P -s -B -m grader.worker --job FILE --fd N``.
+It limits itself (rlimits) before any student code runs, writes protocol
+messages only to fd N (never stdout, which the student owns), and ends with
+``os._exit`` so that the student's ``atexit`` handlers and finalisers never run.
+
+This process holds no expected values and runs no checks: whatever the student's
+code does here can change the observations, never the verdict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import resource
+import sys
+import time
+import traceback
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from . import wire
+from .probing import ProbeSpec, case_key, collect, seed_everything
+
+IMPORT_KEY = case_key("import", {})
+STUDENT_MODULE = "submission"
+
+
+class Channel:
+    """The protocol pipe, written with raw ``os.write`` (no buffer the student can reach)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        os.set_inheritable(fd, False)  # a subprocess of the student's must not get it
+
+    def send(self, message: dict[str, Any]) -> None:
+        data = wire.dump_message(message)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="grader.worker")
+    parser.add_argument("--job", required=True)
+    parser.add_argument("--fd", type=int, required=True)
+    args = parser.parse_args(argv)
+    job = json.loads(Path(args.job).read_text())
+    channel = Channel(args.fd)
+    _limit_resources(job["limits"])
+    channel.send({"type": "hello", "pid": os.getpid()})
+
+    preload_framework(job["framework"])
+    probes = _load_probes(Path(job["probes"]))
+    cases = [(spec, case) for spec in probes for case in spec.cases]
+    channel.send({"type": "plan", "keys": [IMPORT_KEY] + [case_key(s.name, c) for s, c in cases],
+                  "timeouts": [s.timeout for s, _ in cases]})
+    skip = set(job["skip"])
+
+    student, import_error = _import_submission(Path(job["submission"]), channel, skip)
+    for spec, case in cases:
+        key = case_key(spec.name, case)
+        if key in skip:
+            continue
+        channel.send({"type": "start", "key": key})
+        if import_error is not None:
+            _flush_output()
+            channel.send({"type": "observation", "key": key, "seconds": 0.0, "error": import_error})
+            continue
+        _run_case(channel, spec, case, key, student)
+    _flush_output()
+    channel.send({"type": "done"})
+    os._exit(0)
+
+
+def preload_framework(framework: str) -> None:
+    """Import the exercise's framework with threads pinned to 1, before the student's code.
+
+    Pinning must happen before the first op (KNOWN_BUGS.md §1-2): two threads
+    made tiny models 5-8x slower on these machines.
+    """
+    if framework == "torch":
+        import torch
+
+        torch.set_num_threads(1)
+        torch.set_num_interop_threads(1)
+    elif framework == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+        import keras  # noqa: F401  (so that seed_everything seeds Keras too)
+
+
+def _limit_resources(limits: dict[str, Any]) -> None:
+    cpu = int(limits["cpu_seconds"])
+    memory = int(limits["memory_mb"]) * 1024 * 1024
+    for which, soft, hard in (
+        (resource.RLIMIT_CPU, cpu, cpu + 1),  # SIGXCPU first, SIGKILL a second later
+        (resource.RLIMIT_DATA, memory, memory),  # not RLIMIT_AS: it breaks TensorFlow
+        (resource.RLIMIT_FSIZE, 64 * 1024 * 1024, 64 * 1024 * 1024),
+        (resource.RLIMIT_CORE, 0, 0),
+    ):
+        try:
+            resource.setrlimit(which, (soft, hard))
+        except (ValueError, OSError):
+            pass  # cannot tighten beyond the current hard limit: keep that one
+
+
+def _load_probes(path: Path) -> list[ProbeSpec]:
+    spec = importlib.util.spec_from_file_location("grader_exercise_probes", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return collect(vars(module))
+
+
+def _import_submission(path: Path, channel: Channel, skip: set[str]) -> tuple[ModuleType | None, Any]:
+    """Import the student's file as module ``submission``; observe how it went."""
+    sys.path.append(str(path.parent))  # helper modules of a zip; appended so they never shadow libraries
+    os.chdir(path.parent)
+    before = set(sys.modules)
+    started = time.perf_counter()
+    if IMPORT_KEY not in skip:
+        channel.send({"type": "start", "key": IMPORT_KEY})
+    seed_everything(0)
+    try:
+        spec = importlib.util.spec_from_file_location(STUDENT_MODULE, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[STUDENT_MODULE] = module
+        spec.loader.exec_module(module)
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt included: they are the student's
+        error = _describe_failure(exc, path)
+        _flush_output()
+        channel.send({"type": "observation", "key": IMPORT_KEY, "seconds": time.perf_counter() - started,
+                      "error": error.to_dict()})
+        failed = wire.ProbeError("ImportFailed", f"Your file could not be imported: {error.type}: {error.message}")
+        return None, failed.to_dict()
+    seconds = time.perf_counter() - started
+    modules = sorted({name.split(".")[0] for name in set(sys.modules) - before} - {STUDENT_MODULE})
+    _flush_output()
+    if IMPORT_KEY not in skip:
+        channel.send({"type": "observation", "key": IMPORT_KEY, "seconds": seconds,
+                      "value": {"seconds": seconds, "modules": modules}})
+    return module, None
+
+
+def _run_case(channel: Channel, spec: ProbeSpec, case: dict[str, Any], key: str, student: Any) -> None:
+    started = time.perf_counter()
+    seed_everything(0)
+    try:
+        value = wire.encode(spec.function(student, **case))
+        message = {"type": "observation", "key": key, "value": value}
+    except wire.UnsupportedValue as exc:
+        error = wire.ProbeError("UnsupportedValue", f"your code returned a value that cannot be checked: {exc}")
+        message = {"type": "observation", "key": key, "error": error.to_dict()}
+    except BaseException as exc:
+        error = _describe_failure(exc, Path(student.__file__))
+        message = {"type": "observation", "key": key, "error": error.to_dict()}
+    message["seconds"] = time.perf_counter() - started
+    _flush_output()
+    try:
+        channel.send(message)
+    except ValueError as exc:  # too large to send
+        error = wire.ProbeError("UnsupportedValue", str(exc))
+        channel.send({"type": "observation", "key": key, "seconds": message["seconds"], "error": error.to_dict()})
+
+
+def _describe_failure(exc: BaseException, student_file: Path) -> wire.ProbeError:
+    """Type and message, plus where in the student's file it happened (never the probe's code)."""
+    error = wire.safe_error(exc)
+    where = ""
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        where = f" (line {exc.lineno})" if str(student_file) not in error.message else ""
+    else:
+        try:
+            frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(student_file)]
+            if frames:
+                where = f" (line {frames[-1].lineno} of your file, in {frames[-1].name})"
+        except BaseException:
+            pass
+    message = error.message.replace(str(student_file), "your file")
+    return wire.ProbeError(error.type, (message + where)[: wire.MAX_MESSAGE_CHARS])
+
+
+def _flush_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+
+
+if __name__ == "__main__":
+    main()
