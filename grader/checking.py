@@ -92,7 +92,12 @@ def expect_close(
     Works for numbers and arrays; the message names the first difference
     without printing the whole expected array.
     """
-    if isinstance(expected, np.ndarray) or isinstance(actual, np.ndarray):
+    if isinstance(expected, (np.ndarray, list)) or isinstance(actual, np.ndarray):
+        if isinstance(actual, list):  # a list of numbers is as good as an array here
+            try:
+                actual = np.asarray(actual, dtype=np.float64)
+            except (TypeError, ValueError):
+                fail(f"{what} should be numeric, but it was {describe(actual)}.")
         if not isinstance(actual, np.ndarray):
             fail(f"{what} should be an array, but it was {describe(actual)}.")
         expected = np.asarray(expected)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,8 +81,17 @@ def _run_pytest(exercise: Exercise, plugin: _JudgePlugin, collect_only: bool = F
     ]
     if collect_only:
         args.append("--collect-only")
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        code = pytest.main(args, plugins=[plugin])
+    # Check modules are named by their path inside the exercise ("checks.test_x"), so two
+    # exercises would share a cached module: forget the exercise's modules after each run.
+    before = set(sys.modules)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            code = pytest.main(args, plugins=[plugin])
+    finally:
+        for name in set(sys.modules) - before:
+            origin = getattr(sys.modules[name], "__file__", None) or ""
+            if origin.startswith(str(exercise.root)):
+                del sys.modules[name]
     if plugin.problems:
         raise ExerciseError(f"{exercise.id}: " + "; ".join(plugin.problems))
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
@@ -207,6 +217,18 @@ class _JudgePlugin:
         )
 
 
+def _author_message(text: str) -> str:
+    """The assertion's own message, without pytest's rewritten explanation (it shows check code).
+
+    The judge runs with plain asserts, but a check module already imported under
+    assertion rewriting (e.g. when the grader runs inside another pytest) keeps it.
+    """
+    if text.startswith("assert "):
+        return ""
+    cut = text.find("\nassert ")
+    return (text if cut < 0 else text[:cut]).strip()
+
+
 def _verdict(call: pytest.CallInfo[None]) -> tuple[Outcome, str]:
     if call.excinfo is None:
         return "passed", ""
@@ -214,8 +236,7 @@ def _verdict(call: pytest.CallInfo[None]) -> tuple[Outcome, str]:
     if isinstance(error, ObservationMissing):
         return "missing", str(error)
     if isinstance(error, AssertionError):
-        text = str(error).strip()
-        return "failed", text or "This check failed (its author gave no message)."
+        return "failed", _author_message(str(error)) or "This check failed (its author gave no message)."
     if isinstance(error, pytest.skip.Exception):
         return "failed", "This check was skipped, so it earns nothing."
     if isinstance(error, LookupError) and call.when == "call" and "probes.py" in str(error):

@@ -15,6 +15,7 @@ checks that need it.
 from __future__ import annotations
 
 import os
+import secrets
 import selectors
 import shutil
 import signal
@@ -208,6 +209,7 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
         "framework": exercise.framework,
         "limits": {"cpu_seconds": exercise.limits.cpu_seconds, "memory_mb": exercise.limits.memory_mb},
         "skip": sorted(state.observations),
+        "nonce": secrets.token_hex(16),
     }
     job_file = scratch / f"job-{state.workers}.json"
     job_file.write_text(wire.dump_message(job).decode())
@@ -223,7 +225,7 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
     finally:
         os.close(write_fd)
     state.progressed = False
-    reader = _Reader(process, read_fd, exercise.limits.output_kb * 1024)
+    reader = _Reader(process, read_fd, exercise.limits.output_kb * 1024, job["nonce"])
     current: str | None = None
     case_deadline = deadline
     try:
@@ -250,14 +252,16 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
                     state.plan = message["keys"]
                     state.timeouts = dict(zip(message["keys"][1:], message["timeouts"], strict=True))
             elif kind == "start":
+                if state.plan is None or message["key"] not in state.plan or current is not None:
+                    raise wire.ProtocolError("unexpected start")
                 current = message["key"]
                 budget = state.timeouts.get(current) or exercise.limits.probe_seconds
                 case_deadline = time.monotonic() + (budget if current != IMPORT_KEY else 10 ** 9)
                 reader.take_case_output()
             elif kind == "observation":
                 key = message["key"]
-                if state.plan is None or key not in state.plan or key in state.observations:
-                    raise wire.ProtocolError("unexpected or repeated observation")
+                if key != current or key in state.observations:
+                    raise wire.ProtocolError("observation for a case that is not running")
                 state.observations[key] = message.get("error", message.get("value"))
                 state.outputs[key] = reader.take_case_output()
                 state.progressed = True
@@ -334,7 +338,8 @@ class _Reader:
     flushes before every observation, so it arrives first.
     """
 
-    def __init__(self, process: subprocess.Popen[bytes], channel_fd: int, output_cap: int) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], channel_fd: int, output_cap: int, nonce: str) -> None:
+        self.nonce = nonce
         self.selector = selectors.DefaultSelector()
         self.channel_fd = channel_fd
         assert process.stdout is not None and process.stderr is not None
@@ -377,7 +382,11 @@ class _Reader:
             while b"\n" in self.pending:
                 line, _, rest = bytes(self.pending).partition(b"\n")
                 self.pending = bytearray(rest)
-                self.messages.append(wire.parse_message(line))
+                message = wire.parse_message(line)
+                # The nonce only makes forging deliberate: the student's code shares the worker's memory.
+                if message.pop("nonce", None) != self.nonce:
+                    raise wire.ProtocolError("message without the run's nonce")
+                self.messages.append(message)
             return
         if not chunk:
             self.selector.unregister(fd)

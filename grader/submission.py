@@ -21,6 +21,7 @@ from .errors import SubmissionError
 
 SubmissionKind = Literal["py", "ipynb", "zip"]
 SKIP_TAG = "skip-grading"
+NOTEBOOK_CELL_MARK = "# ---- notebook cell "
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
@@ -84,9 +85,12 @@ def decode_python(data: bytes, name: str) -> str:
         raise SubmissionError(f"{name}: contains NUL bytes; is it a binary file rather than Python source?")
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:  # undecodable first lines, or a bogus coding cookie
+        encoding = "utf-8"
+    try:
         return data.decode(encoding)
-    except (SyntaxError, LookupError):
-        raise SubmissionError(f"{name}: declares an unknown source encoding") from None
+    except LookupError:
+        raise SubmissionError(f"{name}: declares an unknown source encoding {encoding!r}") from None
     except UnicodeDecodeError as e:
         raise SubmissionError(f"{name}: is not UTF-8 text (invalid byte 0x{data[e.start]:02x} at "
                               f"offset {e.start}); save it as UTF-8") from None
@@ -128,7 +132,7 @@ def notebook_to_source(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
             source = "".join(source)
         code, cell_notes = _strip_magics(source, number)
         notes.extend(cell_notes)
-        parts.append(f"# ---- notebook cell {number} ----\n{code}\n")
+        parts.append(f"{NOTEBOOK_CELL_MARK}{number} ----\n{code}\n")
     return "\n".join(parts), tuple(notes)
 
 

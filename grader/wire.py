@@ -133,7 +133,7 @@ def parse_message(line: bytes) -> dict[str, Any]:
         message = json.loads(line)
     except (ValueError, RecursionError) as e:
         raise ProtocolError(f"not JSON: {e}") from None
-    if not isinstance(message, dict) or message.get("type") not in MESSAGE_TYPES:
+    if not isinstance(message, dict) or message.get("type") not in MESSAGE_TYPES or len(message) > 8:
         raise ProtocolError("unknown message type")
     kind = message["type"]
     if kind in ("start", "observation") and not isinstance(message.get("key"), str):

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import wire
 from .probing import ProbeSpec, case_key, collect, seed_everything
+from .submission import NOTEBOOK_CELL_MARK
 
 IMPORT_KEY = case_key("import", {})
 STUDENT_MODULE = "submission"
@@ -33,12 +34,13 @@ STUDENT_MODULE = "submission"
 class Channel:
     """The protocol pipe, written with raw ``os.write`` (no buffer the student can reach)."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, nonce: str) -> None:
         self.fd = fd
+        self.nonce = nonce
         os.set_inheritable(fd, False)  # a subprocess of the student's must not get it
 
     def send(self, message: dict[str, Any]) -> None:
-        data = wire.dump_message(message)
+        data = wire.dump_message({**message, "nonce": self.nonce})
         view = memoryview(data)
         while view:
             view = view[os.write(self.fd, view):]
@@ -49,8 +51,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--job", required=True)
     parser.add_argument("--fd", type=int, required=True)
     args = parser.parse_args(argv)
-    job = json.loads(Path(args.job).read_text())
-    channel = Channel(args.fd)
+    job_file = Path(args.job)
+    job = json.loads(job_file.read_text())
+    job_file.unlink()  # the nonce in it must not be readable by the student's code
+    channel = Channel(args.fd, job["nonce"])
     _limit_resources(job["limits"])
     channel.send({"type": "hello", "pid": os.getpid()})
 
@@ -137,8 +141,9 @@ def _import_submission(path: Path, channel: Channel, skip: set[str]) -> tuple[Mo
     except BaseException as exc:  # SystemExit and KeyboardInterrupt included: they are the student's
         error = _describe_failure(exc, path)
         _flush_output()
-        channel.send({"type": "observation", "key": IMPORT_KEY, "seconds": time.perf_counter() - started,
-                      "error": error.to_dict()})
+        if IMPORT_KEY not in skip:
+            channel.send({"type": "observation", "key": IMPORT_KEY, "seconds": time.perf_counter() - started,
+                          "error": error.to_dict()})
         failed = wire.ProbeError("ImportFailed", f"Your file could not be imported: {error.type}: {error.message}")
         return None, failed.to_dict()
     seconds = time.perf_counter() - started
@@ -174,18 +179,35 @@ def _run_case(channel: Channel, spec: ProbeSpec, case: dict[str, Any], key: str,
 def _describe_failure(exc: BaseException, student_file: Path) -> wire.ProbeError:
     """Type and message, plus where in the student's file it happened (never the probe's code)."""
     error = wire.safe_error(exc)
-    where = ""
-    if isinstance(exc, SyntaxError) and exc.lineno:
-        where = f" (line {exc.lineno})" if str(student_file) not in error.message else ""
+    message = error.message.replace(str(student_file), "your file")
+    line: int | None = None
+    if isinstance(exc, SyntaxError):
+        message, line = str(exc.msg), exc.lineno
     else:
         try:
             frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(student_file)]
             if frames:
-                where = f" (line {frames[-1].lineno} of your file, in {frames[-1].name})"
+                line = frames[-1].lineno
         except BaseException:
             pass
-    message = error.message.replace(str(student_file), "your file")
-    return wire.ProbeError(error.type, (message + where)[: wire.MAX_MESSAGE_CHARS])
+    if isinstance(exc, MemoryError) and not message:
+        message = "ran out of memory (the grader's memory limit was reached)"
+    if line is not None:
+        message += f" ({_locate(student_file, line)})"
+    return wire.ProbeError(error.type, message[: wire.MAX_MESSAGE_CHARS])
+
+
+def _locate(student_file: Path, line: int) -> str:
+    """'line N of your file', or 'cell K, line M' for a notebook (cells are marked in the source)."""
+    try:
+        lines = student_file.read_text(encoding="utf-8").splitlines()[:line]
+    except (OSError, UnicodeDecodeError):
+        return f"line {line} of your file"
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].startswith(NOTEBOOK_CELL_MARK):
+            cell = lines[index].removeprefix(NOTEBOOK_CELL_MARK).split()[0]
+            return f"notebook cell {cell}, line {line - index - 1}"
+    return f"line {line} of your file"
 
 
 def _flush_output() -> None:

@@ -1,0 +1,146 @@
+"""Reading submissions: .py, notebooks (magics dropped, tagged cells skipped), safe zips."""
+
+from __future__ import annotations
+
+import io
+import stat
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader.errors import SubmissionError
+from grader.submission import MAX_ZIP_MEMBER_BYTES, load
+
+
+def _notebook(tmp_path: Path, cells: list[tuple[str, list[str]]], name: str = "nb.ipynb") -> Path:
+    nb = nbformat.v4.new_notebook()
+    for source, tags in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata["tags"] = tags
+        nb.cells.append(cell)
+    nb.cells.append(nbformat.v4.new_markdown_cell("# not code"))
+    path = tmp_path / name
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+    return path
+
+
+def test_python_file_is_read_as_is(tmp_path: Path) -> None:
+    path = tmp_path / "s.py"
+    path.write_text("x = 'é'\n", encoding="utf-8")
+    sub = load(path)
+    assert sub.kind == "py" and sub.source == "x = 'é'\n" and len(sub.digest) == 64
+
+
+def test_pep263_declared_encoding_is_honoured(tmp_path: Path) -> None:
+    path = tmp_path / "s.py"
+    path.write_bytes(b"# -*- coding: latin-1 -*-\nx = '\xe9'\n")
+    assert "é" in load(path).source
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"x = '\xff\xfe'\n", "is not UTF-8"),
+    (b"\x7fELF\x00\x00binary", "NUL bytes"),
+])
+def test_unreadable_python_gives_one_line(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "s.py"
+    path.write_bytes(content)
+    with pytest.raises(SubmissionError, match=message) as info:
+        load(path)
+    assert "\n" not in str(info.value)
+
+
+def test_unsupported_suffix(tmp_path: Path) -> None:
+    path = tmp_path / "s.txt"
+    path.write_text("x")
+    with pytest.raises(SubmissionError, match="unsupported file type"):
+        load(path)
+
+
+def test_notebook_code_cells_in_order_without_magics(tmp_path: Path) -> None:
+    path = _notebook(tmp_path, [
+        ("!pip install torch\nimport math\n%matplotlib inline", []),
+        ("def f():\n    !rm -rf /\n    return math.pi", []),
+        ("%%bash\nrm -rf /", []),
+        ("%%time\ny = f()", []),
+        ("raise SystemExit('scratch work')", ["skip-grading"]),
+        ("files = !ls\nf?", []),
+    ])
+    sub = load(path)
+    assert sub.kind == "ipynb"
+    namespace: dict = {}
+    exec(compile(sub.source, "nb", "exec"), namespace)  # only safe because every shell line is gone
+    assert namespace["y"] == pytest.approx(3.14159, rel=1e-4)
+    assert "rm -rf" not in sub.source.replace("# dropped by the grader: !rm -rf /", "")
+    assert any("skip-grading" in n for n in sub.notes)
+    assert any("%%bash" in n for n in sub.notes)
+
+
+@pytest.mark.parametrize("content", [b"{not json", b'{"cells": "nope"}', b"\xff\xfe", b""])
+def test_broken_notebook_gives_a_clear_error(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "broken.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(SubmissionError, match="broken.ipynb: ") as info:
+        load(path)
+    assert "\n" not in str(info.value)
+
+
+def _zip(tmp_path: Path, members: dict[str, bytes], name: str = "s.zip") -> Path:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member, data in members.items():
+            zf.writestr(member, data)
+    return path
+
+
+def test_zip_entry_and_helper_modules(tmp_path: Path) -> None:
+    path = _zip(tmp_path, {"proj/toy.py": b"from helpers import k\n", "proj/helpers.py": b"k = 1\n",
+                           "proj/notes.txt": b"hi", "__MACOSX/proj/._toy.py": b"junk"})
+    sub = load(path, exercise_id="toy")
+    assert sub.source == "from helpers import k\n"
+    assert dict(sub.files) == {"helpers.py": b"k = 1\n", "notes.txt": b"hi"}
+
+
+def test_zip_with_several_candidates_asks_for_a_name(tmp_path: Path) -> None:
+    path = _zip(tmp_path, {"a.py": b"", "b.py": b""})
+    with pytest.raises(SubmissionError, match="several code files"):
+        load(path, exercise_id="toy")
+
+
+@pytest.mark.parametrize("member", ["../evil.py", "/etc/evil.py", "a/../../evil.py", "C:/evil.py"])
+def test_zip_paths_outside_are_refused(tmp_path: Path, member: str) -> None:
+    path = tmp_path / "s.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(zipfile.ZipInfo(member), b"x = 1")
+        zf.writestr("main.py", b"x = 1")
+    with pytest.raises(SubmissionError, match="outside the submission folder"):
+        load(path)
+
+
+def test_zip_symlinks_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        info = zipfile.ZipInfo("link.py")
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(info, "/etc/passwd")
+    with pytest.raises(SubmissionError, match="symbolic link"):
+        load(path)
+
+
+def test_zip_bomb_stops_at_the_member_cap(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("main.py", b"0" * (MAX_ZIP_MEMBER_BYTES + 10))
+    path = tmp_path / "bomb.zip"
+    path.write_bytes(buffer.getvalue())
+    assert path.stat().st_size < 100_000  # small on disk, huge unpacked
+    with pytest.raises(SubmissionError, match="unpacks to more than"):
+        load(path)
+
+
+def test_not_a_zip(tmp_path: Path) -> None:
+    path = tmp_path / "s.zip"
+    path.write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(SubmissionError, match="not a readable zip"):
+        load(path)
