@@ -60,7 +60,8 @@ def verify(exercise: Exercise, progress: Callable[[str], None] | None = None) ->
                             _failures(result)))
     differing = sorted(k for k in set(first.observations) | set(second.observations)
                        if first.observations.get(k) != second.observations.get(k) and k != IMPORT_KEY)
-    findings.append(Finding("solution", "observes identical values on two runs", first.plan == second.plan and not differing,
+    stable = first.plan == second.plan and not differing
+    findings.append(Finding("solution", "observes identical values on two runs", stable,
                             "differs in " + ", ".join(differing[:5]) if differing else ""))
 
     say(f"{exercise.id}: grading the stub")

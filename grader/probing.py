@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 _REGISTRY_ATTR = "__grader_probe__"
 
@@ -116,5 +117,5 @@ def max_parameter_change(before: list[Any], model: Any) -> float:
     after = list(model.parameters())
     if len(after) != len(before):
         return float("inf")
-    changes = [float((a.detach() - b).abs().max()) for a, b in zip(after, before) if a.numel()]
+    changes = [float((a.detach() - b).abs().max()) for a, b in zip(after, before, strict=True) if a.numel()]
     return max(changes, default=0.0)
