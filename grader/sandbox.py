@@ -31,7 +31,7 @@ from typing import Any, Literal
 from . import wire
 from .exercise import Exercise
 from .submission import Submission
-from .worker import IMPORT_KEY
+from .worker import CPU_LIMIT_EXIT, IMPORT_KEY
 
 Exit = Literal["ok", "crash", "timeout", "cpu", "protocol"]
 MAX_RESTARTS = 3
@@ -268,6 +268,7 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
                 current, case_deadline = None, deadline
             elif kind == "done":
                 state.finished = True
+                break  # a forked child may hold the pipe open: do not wait for its end
         _classify_end(state, process, current, reader)
     except wire.ProtocolError as e:
         state.incidents.append(f"the worker broke the protocol ({e}); its remaining observations are missing")
@@ -283,15 +284,16 @@ def _classify_end(state: _RunState, process: subprocess.Popen[bytes], current: s
         code = process.wait(timeout=5)
     except subprocess.TimeoutExpired:
         code = None
-    if state.finished and code == 0:
+    if state.finished:  # every observation arrived; how it exited afterwards does not matter
         return
-    if code is not None and code < 0 and -code == signal.SIGXCPU:
+    if code == CPU_LIMIT_EXIT or (code is not None and code < 0 and -code == signal.SIGXCPU):
         reason, state.exit = "the CPU time limit was exceeded", "cpu"
         message = "Your code used more CPU time than allowed (it may loop forever)."
     else:
         reason = f"the worker ended unexpectedly ({_describe_code(code)})"
         state.exit = "crash"
-        message = f"Your code ended the process ({_describe_code(code)}) instead of returning."
+        message = (f"Your code ended or crashed the process ({_describe_code(code)}) instead of returning; "
+                   "it may have called exit() or run out of memory.")
     state.incidents.append(_case_label(current) + ": " + reason)
     if current is not None and current not in state.observations:
         state.observations[current] = wire.ProbeError("Crashed", message)

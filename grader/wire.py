@@ -51,7 +51,12 @@ class ProbeError:
 
 
 def encode(value: Any, depth: int = 0) -> Any:
-    """Turn a probe's return value into JSON data, converting arrays and tensors."""
+    """Turn a probe's return value into JSON data, converting arrays and tensors.
+
+    Scalars must be exactly ``bool``/``int``/``float``/``str`` (or numpy
+    scalars, converted); containers may be subclasses (a ``defaultdict`` is a
+    fine model) and are copied into plain ones through the base-class methods.
+    """
     if depth > MAX_DEPTH:
         raise UnsupportedValue("value is nested too deeply")
     kind = type(value)
@@ -59,15 +64,19 @@ def encode(value: Any, depth: int = 0) -> Any:
         return value
     if kind is float:
         return value if math.isfinite(value) else {"__float__": repr(value)}
-    if kind in (list, tuple):
-        return [encode(v, depth + 1) for v in value]
-    if kind is dict:
+    if isinstance(value, (list, tuple)):
+        items = list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value)
+        return [encode(v, depth + 1) for v in items]
+    if isinstance(value, dict):
         out = {}
-        for key, item in value.items():
+        for key, item in dict.items(value):
             if type(key) is not str:
                 raise UnsupportedValue(f"dict keys must be str, not {type(key).__name__}")
             out[key] = encode(item, depth + 1)
         return out
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, np.generic) and value.dtype.kind in "biuf":
+        return encode(value.item(), depth)
     array = _as_numpy(value)
     if array is not None:
         return _encode_array(array)

@@ -16,6 +16,7 @@ import importlib.util
 import json
 import os
 import resource
+import signal
 import sys
 import time
 import traceback
@@ -28,6 +29,8 @@ from .probing import ProbeSpec, case_key, collect, seed_everything
 from .submission import NOTEBOOK_CELL_MARK
 
 IMPORT_KEY = case_key("import", {})
+CPU_LIMIT_EXIT = 75
+"""Exit status of a worker that hit its CPU-time limit (a signal's death is not visible through unshare)."""
 STUDENT_MODULE = "submission"
 
 
@@ -75,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
             _flush_output()
             channel.send({"type": "observation", "key": key, "seconds": 0.0, "error": import_error})
             continue
-        _run_case(channel, spec, case, key, student)
+        _run_case(channel, spec, case, key, student, Path(job["submission"]))
     _flush_output()
     channel.send({"type": "done"})
     os._exit(0)
@@ -100,7 +103,12 @@ def preload_framework(framework: str) -> None:
         import keras  # noqa: F401  (so that seed_everything seeds Keras too)
 
 
+def _on_cpu_limit(signum: int, frame: Any) -> None:
+    os._exit(CPU_LIMIT_EXIT)
+
+
 def _limit_resources(limits: dict[str, Any]) -> None:
+    signal.signal(signal.SIGXCPU, _on_cpu_limit)  # code stuck in C gets SIGKILL a second later
     cpu = int(limits["cpu_seconds"])
     memory = int(limits["memory_mb"]) * 1024 * 1024
     for which, soft, hard in (
@@ -155,7 +163,8 @@ def _import_submission(path: Path, channel: Channel, skip: set[str]) -> tuple[Mo
     return module, None
 
 
-def _run_case(channel: Channel, spec: ProbeSpec, case: dict[str, Any], key: str, student: Any) -> None:
+def _run_case(channel: Channel, spec: ProbeSpec, case: dict[str, Any], key: str, student: Any,
+              student_file: Path) -> None:
     started = time.perf_counter()
     seed_everything(0)
     try:
@@ -165,7 +174,7 @@ def _run_case(channel: Channel, spec: ProbeSpec, case: dict[str, Any], key: str,
         error = wire.ProbeError("UnsupportedValue", f"your code returned a value that cannot be checked: {exc}")
         message = {"type": "observation", "key": key, "error": error.to_dict()}
     except BaseException as exc:
-        error = _describe_failure(exc, Path(student.__file__))
+        error = _describe_failure(exc, student_file)
         message = {"type": "observation", "key": key, "error": error.to_dict()}
     message["seconds"] = time.perf_counter() - started
     _flush_output()

@@ -77,3 +77,11 @@ def test_safe_error_survives_a_hostile_str() -> None:
 
     error = wire.safe_error(Hostile())
     assert error.type == "Hostile" and "could not be formatted" in error.message
+
+
+def test_numpy_scalars_and_container_subclasses_become_plain_data() -> None:
+    from collections import OrderedDict, defaultdict
+
+    counts = defaultdict(dict, {"a": OrderedDict(b=np.int64(2))})
+    assert wire.encode(counts) == {"a": {"b": 2}}
+    assert wire.encode((np.float32(0.5), np.bool_(True))) == [0.5, True]
