@@ -35,6 +35,7 @@ _PYTHON_BODY_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
 _SHELL_OR_MAGIC = re.compile(r"^\s*[!%]")
 _ASSIGNED_SHELL = re.compile(r"^\s*[\w.\[\], ]+=\s*[!%]")
 _HELP_QUERY = re.compile(r"^\s*[\w.]+\?{1,2}\s*$")
+_FUTURE_IMPORT = re.compile(r"^from\s+__future__\s+import\s+[\w, ()]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,7 @@ def notebook_to_source(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
 
     parts: list[str] = []
     notes: list[str] = []
+    futures: list[str] = []
     for number, cell in enumerate(cells, start=1):
         if cell.get("cell_type") != "code":
             continue
@@ -132,8 +134,22 @@ def notebook_to_source(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
             source = "".join(source)
         code, cell_notes = _strip_magics(source, number)
         notes.extend(cell_notes)
+        code, cell_futures = _hoist_future_imports(code)
+        futures.extend(f for f in cell_futures if f not in futures)
         parts.append(f"{NOTEBOOK_CELL_MARK}{number} ----\n{code}\n")
-    return "\n".join(parts), tuple(notes)
+    return "".join(f"{f}\n" for f in futures) + "\n".join(parts), tuple(notes)
+
+
+def _hoist_future_imports(code: str) -> tuple[str, list[str]]:
+    """Jupyter compiles cells one by one, so ``from __future__`` may open any cell;
+    in one module it must come first. Move it there (a ``pass`` keeps line numbers)."""
+    futures = []
+    lines = code.splitlines()
+    for index, line in enumerate(lines):
+        if _FUTURE_IMPORT.match(line.strip()) and not line[:1].isspace():
+            futures.append(line.strip())
+            lines[index] = "pass  # moved to the top by the grader: " + line.strip()
+    return "\n".join(lines), futures
 
 
 def _strip_magics(source: str, number: int) -> tuple[str, list[str]]:

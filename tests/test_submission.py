@@ -144,3 +144,10 @@ def test_not_a_zip(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 truncated")
     with pytest.raises(SubmissionError, match="not a readable zip"):
         load(path)
+
+
+def test_future_imports_in_later_cells_work_as_in_jupyter(tmp_path: Path) -> None:
+    path = _notebook(tmp_path, [("x = 1", []), ("from __future__ import annotations\ndef f(a: Undefined): ...", [])])
+    namespace: dict = {}
+    exec(compile(load(path).source, "nb", "exec"), namespace)
+    assert namespace["x"] == 1

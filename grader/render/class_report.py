@@ -50,10 +50,11 @@ class ClassReport:
 
 def write_summary(results: list[PairResult], stream: TextIO) -> None:
     """Score distribution per exercise and the most frequent known bugs."""
-    console = Console(file=stream, highlight=False)
-    table = Table(title="Class summary", header_style="bold")
-    for column in ("exercise", "graded", "mean %", "median %", "min %", "max %", "full marks", "errors"):
-        table.add_column(column, justify="left" if column == "exercise" else "right")
+    console = Console(file=stream, highlight=False, width=max(Console(file=stream).width, 100))
+    table = Table(title="Class summary (scores in %)", header_style="bold")
+    table.add_column("exercise", no_wrap=True)
+    for column in ("graded", "mean", "median", "min", "max", "full marks", "with errors"):
+        table.add_column(column, justify="right")
     for exercise in sorted({r.exercise for r in results}):
         rows = [r for r in results if r.exercise == exercise]
         percents = [100 * r.fraction for r in rows]
@@ -65,7 +66,7 @@ def write_summary(results: list[PairResult], stream: TextIO) -> None:
     if bugs:
         console.print("[bold]Most frequent known bugs[/]")
         for (exercise, bug_id, title), count in bugs.most_common(10):
-            console.print(f"  {count:>3} × {exercise}: {title} ({bug_id})")
+            console.print(f"  {count:>3} × {exercise} / {bug_id}: {title}")
 
 
 def _safe_name(name: str) -> str:

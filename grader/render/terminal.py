@@ -12,6 +12,7 @@ from typing import TextIO
 
 from rich.console import Console, Group
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -35,21 +36,23 @@ def render(result: PairResult) -> Panel:
     parts: list = [_header(result)]
     if result.errors:
         parts.append(Text("\nProblems", style="bold red"))
-        parts.extend(Text(f"  • {line}") for line in result.errors)
+        parts.extend(Padding(Text(f"• {line}"), (0, 0, 0, 2)) for line in result.errors)
     parts.append(Text(""))
     parts.append(_table(result.checks))
     failed = [c for c in result.checks if c.outcome != "passed"]
     if failed:
         parts.append(Text("\nWhat to fix", style="bold"))
         for check in failed:
-            line = Text(f"  {_SYMBOL[check.outcome]} {check.title}", style=_STYLE[check.outcome])
-            parts.append(line)
-            parts.append(Text(f"    {check.message}"))
+            line = Text(f"{_SYMBOL[check.outcome]} {check.title}", style=_STYLE[check.outcome])
+            parts.append(Padding(line, (0, 0, 0, 2)))
+            parts.append(Padding(Text(check.message), (0, 0, 0, 4)))
     if result.bugs_found:
-        parts.append(Text("\nKnown bugs still in your code", style="bold red"))
+        # A failed check points at its bug; it can also fail for another reason, hence "may".
+        parts.append(Text("\nKnown bugs of the original snippet that your code may still have", style="bold red"))
         for bug in result.bugs_found:
-            parts.append(Text.from_markup(f"  • [bold]{escape(bug.title)}[/] ({escape(bug.id)})"))
-            parts.append(Text(f"    {bug.explanation}"))
+            parts.append(Text.from_markup(f"  • [bold]{escape(bug.title)}[/] ({escape(bug.id)}; "
+                                          f"{len(bug.checks)} check{'s' if len(bug.checks) > 1 else ''} failed)"))
+            parts.append(Padding(Text(bug.explanation), (0, 0, 0, 4)))
     outputs = [c for c in result.checks if c.public and c.output.strip()]
     for check in outputs:
         parts.append(Text(f"\nOutput of your code during public check '{check.title}':", style="dim"))
