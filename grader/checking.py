@@ -24,6 +24,10 @@ class ProbeFailed(AssertionError):
     """The student's code raised while a probe ran it: the check fails."""
 
 
+class ImportBlocked(ProbeFailed):
+    """The check could not run: the submission failed to import (reported once, not per check)."""
+
+
 class ObservationMissing(Exception):
     """No observation came back (the worker crashed, hung or lied): the check fails as missing."""
 

@@ -113,7 +113,9 @@ def _assemble(exercise: Exercise, path: Path, student: str | None, checks: tuple
               digest: str) -> PairResult:
     found = []
     for bug in exercise.bugs:
-        failing = tuple(c.id for c in checks if bug.id in c.known_bugs and c.outcome != "passed")
+        # A check that could not even run (the import failed) is no evidence of its bug.
+        failing = tuple(c.id for c in checks
+                        if bug.id in c.known_bugs and c.outcome != "passed" and c.cause != "import")
         if failing:
             found.append(BugFinding(bug.id, bug.title, bug.explanation, failing))
     return PairResult(

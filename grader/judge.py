@@ -22,12 +22,13 @@ from typing import Any
 import pytest
 
 from . import wire
-from .checking import ObservationMissing, ProbeFailed
+from .checking import ImportBlocked, ObservationMissing, ProbeFailed
 from .errors import ExerciseError
 from .exercise import Exercise
 from .probing import case_key
 from .results import CheckResult, Outcome
 from .sandbox import RunRecord
+from .worker import IMPORT_KEY
 
 # Errors the sandbox writes in the student's words already; others get "Your code raised".
 _SELF_EXPLAINING = {"Timeout", "Crashed", "ImportFailed", "UnsupportedValue"}
@@ -107,7 +108,7 @@ class _JudgePlugin:
         self.reference = reference
         self.specs: list[CheckSpec] = []
         self.problems: list[str] = []
-        self.outcomes: dict[str, tuple[Outcome, str, float]] = {}
+        self.outcomes: dict[str, tuple[Outcome, str, float, str]] = {}
         self.observed: dict[str, list[str]] = {}
         self._current: str | None = None
 
@@ -140,6 +141,10 @@ class _JudgePlugin:
             raise ObservationMissing(f"Your code produced no result here: {why}.")
         observation = record.observations[key]
         if isinstance(observation, wire.ProbeError):
+            if observation.type == "ImportFailed":
+                raise ImportBlocked(observation.message)
+            if key == IMPORT_KEY:
+                raise ProbeFailed(f"Your file could not be imported: {observation.type}: {observation.message}")
             if observation.type in _SELF_EXPLAINING:
                 raise ProbeFailed(observation.message)
             raise ProbeFailed(f"Your code raised {observation.type}: {observation.message}")
@@ -199,13 +204,15 @@ class _JudgePlugin:
         if call.when == "teardown" and call.excinfo is None:
             return report
         outcome, message = _verdict(call)
+        cause = "import" if call.excinfo is not None and isinstance(call.excinfo.value, ImportBlocked) else ""
         previous = self.outcomes.get(item.name)
         if previous is None or previous[0] == "passed":
-            self.outcomes[item.name] = (outcome, message, call.duration + (previous[2] if previous else 0.0))
+            seconds = call.duration + (previous[2] if previous else 0.0)
+            self.outcomes[item.name] = (outcome, message, seconds, cause)
         return report
 
     def result(self, spec: CheckSpec) -> CheckResult:
-        outcome, message, seconds = self.outcomes.get(spec.id, ("missing", "This check did not run.", 0.0))
+        outcome, message, seconds, cause = self.outcomes.get(spec.id, ("missing", "This check did not run.", 0.0, ""))
         output = ""
         if spec.public and self.record is not None:
             keys = dict.fromkeys(self.observed.get(spec.id, []))
@@ -213,7 +220,7 @@ class _JudgePlugin:
         return CheckResult(
             id=spec.id, title=spec.title, score=spec.points if outcome == "passed" else 0.0,
             max_score=spec.points, outcome=outcome, message=message, known_bugs=spec.bugs,
-            public=spec.public, seconds=round(seconds, 4), output=output,
+            public=spec.public, seconds=round(seconds, 4), output=output, cause=cause,
         )
 
 

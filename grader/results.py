@@ -33,6 +33,8 @@ class CheckResult:
     seconds: float = 0.0
     output: str = ""
     """What the student's code printed for this check (public checks only)."""
+    cause: str = ""
+    """``"import"`` when the check could not run because the submission failed to import."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -39,9 +39,14 @@ def render(result: PairResult) -> Panel:
         parts.extend(Padding(Text(f"• {line}"), (0, 0, 0, 2)) for line in result.errors)
     parts.append(Text(""))
     parts.append(_table(result.checks))
-    failed = [c for c in result.checks if c.outcome != "passed"]
-    if failed:
+    failed = [c for c in result.checks if c.outcome != "passed" and c.cause != "import"]
+    blocked = [c for c in result.checks if c.cause == "import"]
+    if failed or blocked:
         parts.append(Text("\nWhat to fix", style="bold"))
+        if blocked:
+            parts.append(Padding(Text(f"✗ {len(blocked)} check{'s' if len(blocked) > 1 else ''} could not run "
+                                      "because your file could not be imported (see Problems above).",
+                                      style="red"), (0, 0, 0, 2)))
         for check in failed:
             line = Text(f"{_SYMBOL[check.outcome]} {check.title}", style=_STYLE[check.outcome])
             parts.append(Padding(line, (0, 0, 0, 2)))

@@ -1,0 +1,69 @@
+"""Hidden checks: the file runs, the model's shapes, first_batch."""
+
+import numpy as np
+import pytest
+
+from grader.checking import describe, fail
+
+PLOTTING_OR_DOWNLOADS = ("torchvision", "matplotlib")
+
+
+@pytest.mark.points(10)
+@pytest.mark.bug("py2-print")
+@pytest.mark.bug("imshow-undefined")
+def test_file_runs_under_python3(observe):
+    """The file imports under Python 3 without torchvision or matplotlib, and build_cnn() builds a model."""
+    info = observe("import")
+    pulled_in = sorted(set(PLOTTING_OR_DOWNLOADS) & set(info["modules"]))
+    assert not pulled_in, (
+        f"Importing your file pulled in {' and '.join(pulled_in)}; the exercise must run without them "
+        f"(no dataset downloads, no display): work on the tensors you are given and show nothing."
+    )
+    built = observe("build")
+    assert built["is_module"], (
+        f"build_cnn() should return a torch.nn.Module, but it returned a {built['type']}."
+    )
+    assert built["parameters"] > 0, "build_cnn() returned a model without any trainable parameters."
+
+
+def _expect_logits(out, n, num_classes):
+    call = "build_cnn()" if num_classes is None else f"build_cnn(num_classes={num_classes})"
+    want = (n, 10 if num_classes is None else num_classes)
+    if not isinstance(out, np.ndarray):
+        fail(f"{call}(images) should return a tensor of logits, but it returned {describe(out)}.")
+    if out.shape != want:
+        fail(f"For a batch of {n} images of shape (3, 32, 32), {call} should give logits of shape "
+             f"{want}, but it gave shape {tuple(out.shape)}.")
+    if out.dtype.kind != "f" or not np.isfinite(out).all():
+        fail(f"The logits of {call} should be finite floats, but they were {describe(out)}.")
+
+
+@pytest.mark.points(5)
+@pytest.mark.bug("v2-shape-collapse")
+def test_forward_other_batch_size(observe):
+    """build_cnn() gives (N, 10) finite logits for another batch size."""
+    _expect_logits(observe("forward", n=5, num_classes=None), 5, None)
+
+
+@pytest.mark.points(5)
+def test_forward_num_classes(observe):
+    """build_cnn(num_classes=k) gives one logit per class."""
+    _expect_logits(observe("forward", n=3, num_classes=3), 3, 3)
+
+
+@pytest.mark.points(15)
+@pytest.mark.bug("dataiter-next-removed")
+@pytest.mark.bug("imshow-undefined")
+def test_first_batch(observe, expected):
+    """first_batch returns the loader's first (images, labels) batch."""
+    got, want = observe("first_batch"), expected("first_batch")
+    for key, what in (("images", "images"), ("labels", "labels")):
+        value, reference = got[key], want[key]
+        if not isinstance(value, np.ndarray):
+            fail(f"first_batch should return a tensor of {what} first, but it returned {describe(value)}.")
+        if value.shape != reference.shape:
+            fail(f"The {what} of the first batch of a loader with batch_size=4 should have shape "
+                 f"{tuple(reference.shape)}, but first_batch returned shape {tuple(value.shape)}.")
+        if not np.array_equal(value, reference):
+            fail(f"The {what} returned by first_batch are not those of the loader's first batch "
+                 f"(the first samples of an unshuffled loader, in order).")
