@@ -404,7 +404,7 @@ class _Reader:
 
     def take_case_output(self) -> str:
         self._drain_streams()
-        text = self.case_output.decode("utf-8", errors="replace")
+        text = wire.clean_text(self.case_output.decode("utf-8", errors="replace"))
         self.case_output = bytearray()
         return text
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,9 @@ DTYPES = frozenset({
     "float16", "float32", "float64", "complex64", "complex128",
 })
 MESSAGE_TYPES = frozenset({"hello", "plan", "start", "observation", "done"})
+MAX_ERROR_LINES = 4
+_ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class ProtocolError(Exception):
@@ -165,11 +169,27 @@ def parse_message(line: bytes) -> dict[str, Any]:
     return message
 
 
+def clean_text(text: str, *, max_lines: int | None = None, max_chars: int | None = None) -> str:
+    """Text from the worker made safe to show: no terminal escapes or control characters.
+
+    Everything the student's code wrote can reach a TA's terminal; an escape
+    sequence there could rewrite the screen or the window title.
+    """
+    text = _CONTROL.sub("", _ANSI.sub("", text.replace("\r\n", "\n")))
+    if max_lines is not None:
+        lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+        text = "\n".join(lines[:max_lines]) + (" ..." if len(lines) > max_lines else "")
+    if max_chars is not None and len(text) > max_chars:
+        text = text[: max_chars - 4] + " ..."
+    return text
+
+
 def parse_error(data: Any) -> ProbeError:
     if not (isinstance(data, dict) and set(data) == {"type", "message"}
             and all(isinstance(v, str) for v in data.values())):
         raise ProtocolError("malformed error")
-    return ProbeError(data["type"][:100], data["message"][:MAX_MESSAGE_CHARS])
+    return ProbeError(clean_text(data["type"], max_lines=1, max_chars=100),
+                      clean_text(data["message"], max_lines=MAX_ERROR_LINES, max_chars=MAX_MESSAGE_CHARS))
 
 
 def check_value(value: Any, depth: int = 0) -> None:

@@ -199,8 +199,15 @@ def _describe_failure(exc: BaseException, student_file: Path) -> wire.ProbeError
                 line = frames[-1].lineno
         except BaseException:
             pass
+    try:
+        if isinstance(exc, AttributeError) and exc.obj is sys.modules.get(STUDENT_MODULE) and exc.name:
+            message = f"your file does not define {exc.name!r}"
+    except BaseException:
+        pass
     if isinstance(exc, MemoryError) and not message:
         message = "ran out of memory (the grader's memory limit was reached)"
+    # Trim before adding the location, so that a long (Keras) message cannot push it out.
+    message = wire.clean_text(message, max_lines=wire.MAX_ERROR_LINES - 1, max_chars=wire.MAX_MESSAGE_CHARS - 80)
     if line is not None:
         message += f" ({_locate(student_file, line)})"
     return wire.ProbeError(error.type, message[: wire.MAX_MESSAGE_CHARS])

@@ -85,3 +85,12 @@ def test_numpy_scalars_and_container_subclasses_become_plain_data() -> None:
     counts = defaultdict(dict, {"a": OrderedDict(b=np.int64(2))})
     assert wire.encode(counts) == {"a": {"b": 2}}
     assert wire.encode((np.float32(0.5), np.bool_(True))) == [0.5, True]
+
+
+def test_student_text_loses_terminal_escapes_and_extra_lines() -> None:
+    line = wire.dump_message({"type": "observation", "key": "k", "seconds": 0, "error": {
+        "type": "Value\x1b]0;pwned\x07Error",
+        "message": "\x1b[1mbold\x1b[0m\r\nline 2\n\nline 3\nline 4\nline 5\x00\x07"}})
+    error = wire.parse_message(line)["error"]
+    assert error.type == "ValueError"
+    assert error.message == "bold\nline 2\nline 3\nline 4 ..."
