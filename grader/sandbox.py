@@ -31,11 +31,10 @@ from typing import Any, Literal
 from . import wire
 from .exercise import Exercise
 from .submission import Submission
-from .worker import CPU_LIMIT_EXIT, IMPORT_KEY
+from .worker import CASE_OUTPUT_BYTES, CASE_OUTPUT_FILE, CPU_LIMIT_EXIT, IMPORT_KEY
 
 Exit = Literal["ok", "crash", "timeout", "cpu", "protocol"]
 MAX_RESTARTS = 3
-PER_CASE_OUTPUT = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +208,7 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
         "framework": exercise.framework,
         "limits": {"cpu_seconds": exercise.limits.cpu_seconds, "memory_mb": exercise.limits.memory_mb},
         "skip": sorted(state.observations),
+        "output": str(scratch / "home" / CASE_OUTPUT_FILE),
         "nonce": secrets.token_hex(16),
     }
     job_file = scratch / f"job-{state.workers}.json"
@@ -226,6 +226,7 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
         os.close(write_fd)
     state.progressed = False
     reader = _Reader(process, read_fd, exercise.limits.output_kb * 1024, job["nonce"])
+    case_output = Path(job["output"])
     current: str | None = None
     case_deadline = deadline
     try:
@@ -238,7 +239,7 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
                         current) or exercise.limits.probe_seconds
                     state.observations[current] = wire.ProbeError(
                         "Timeout", f"Your code did not finish within {seconds:g} s (it may loop forever).")
-                    state.outputs[current] = reader.take_case_output()
+                    state.outputs[current] = _read_case_output(case_output)
                     state.progressed = True
                 state.incidents.append(_case_label(current) + " timed out; worker killed")
                 state.exit = "timeout"
@@ -257,19 +258,18 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
                 current = message["key"]
                 budget = state.timeouts.get(current) or exercise.limits.probe_seconds
                 case_deadline = time.monotonic() + (budget if current != IMPORT_KEY else 10 ** 9)
-                reader.take_case_output()
             elif kind == "observation":
                 key = message["key"]
                 if key != current or key in state.observations:
                     raise wire.ProtocolError("observation for a case that is not running")
                 state.observations[key] = message.get("error", message.get("value"))
-                state.outputs[key] = reader.take_case_output()
+                state.outputs[key] = message["output"]
                 state.progressed = True
                 current, case_deadline = None, deadline
             elif kind == "done":
                 state.finished = True
                 break  # a forked child may hold the pipe open: do not wait for its end
-        _classify_end(state, process, current, reader)
+        _classify_end(state, process, current, case_output)
     except wire.ProtocolError as e:
         state.incidents.append(f"the worker broke the protocol ({e}); its remaining observations are missing")
         state.exit = "protocol"
@@ -278,7 +278,8 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
         _kill(process)
 
 
-def _classify_end(state: _RunState, process: subprocess.Popen[bytes], current: str | None, reader: _Reader) -> None:
+def _classify_end(state: _RunState, process: subprocess.Popen[bytes], current: str | None, case_output: Path
+                  ) -> None:
     """The channel closed: find out how the worker ended and blame the case it was running."""
     try:
         code = process.wait(timeout=5)
@@ -297,8 +298,17 @@ def _classify_end(state: _RunState, process: subprocess.Popen[bytes], current: s
     state.incidents.append(_case_label(current) + ": " + reason)
     if current is not None and current not in state.observations:
         state.observations[current] = wire.ProbeError("Crashed", message)
-        state.outputs[current] = reader.take_case_output()
+        state.outputs[current] = _read_case_output(case_output)
         state.progressed = True
+
+
+def _read_case_output(path: Path) -> str:
+    """What a case that never reported had printed (the worker's capture file), capped."""
+    try:
+        with path.open("rb") as f:
+            return wire.clean_text(f.read(CASE_OUTPUT_BYTES).decode("utf-8", errors="replace"))
+    except OSError:
+        return ""
 
 
 def _case_label(key: str | None) -> str:
@@ -334,10 +344,11 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
 
 
 class _Reader:
-    """Reads the protocol pipe and drains stdout/stderr with a byte cap, all at once.
+    """Reads the protocol pipe, and drains stdout/stderr so the worker never blocks on them.
 
-    Output is attributed to the case running when it arrived; the worker
-    flushes before every observation, so it arrives first.
+    Each case's output reaches the parent inside its observation (the worker
+    captures it); what still arrives on stdout/stderr is output from outside
+    any case, kept up to a cap and never shown to students.
     """
 
     def __init__(self, process: subprocess.Popen[bytes], channel_fd: int, output_cap: int, nonce: str) -> None:
@@ -351,8 +362,8 @@ class _Reader:
             self.selector.register(fd, selectors.EVENT_READ)
         self.pending = bytearray()
         self.messages: list[dict[str, Any]] = []
-        self.case_output = bytearray()
-        self.output_budget = output_cap
+        self.stray = bytearray()
+        self.output_cap = output_cap
         self.closed = False
 
     def next_message(self, timeout: float) -> dict[str, Any] | None:
@@ -373,51 +384,24 @@ class _Reader:
             chunk = os.read(fd, 1 << 16)
         except BlockingIOError:
             return
-        if fd == self.channel_fd:
-            if not chunk:
-                self.closed = True
-                self.selector.unregister(fd)
-                return
-            self.pending += chunk
-            if len(self.pending) > wire.MAX_LINE_BYTES and b"\n" not in self.pending:
-                raise wire.ProtocolError("message too large")
-            while b"\n" in self.pending:
-                line, _, rest = bytes(self.pending).partition(b"\n")
-                self.pending = bytearray(rest)
-                message = wire.parse_message(line)
-                # The nonce only makes forging deliberate: the student's code shares the worker's memory.
-                if message.pop("nonce", None) != self.nonce:
-                    raise wire.ProtocolError("message without the run's nonce")
-                self.messages.append(message)
-            return
         if not chunk:
             self.selector.unregister(fd)
+            self.closed = self.closed or fd == self.channel_fd
             return
-        self._keep_output(chunk)
-
-    def _keep_output(self, chunk: bytes) -> None:
-        # A flood costs the student's output, not the grader's memory: keep a head per case.
-        room = min(self.output_budget, PER_CASE_OUTPUT - len(self.case_output))
-        if room > 0:
-            self.case_output += chunk[:room]
-            self.output_budget -= min(room, len(chunk))
-
-    def take_case_output(self) -> str:
-        self._drain_streams()
-        text = wire.clean_text(self.case_output.decode("utf-8", errors="replace"))
-        self.case_output = bytearray()
-        return text
-
-    def _drain_streams(self) -> None:
-        for fd in list(self.streams):
-            while True:
-                try:
-                    chunk = os.read(fd, 1 << 16)
-                except (BlockingIOError, OSError, ValueError):
-                    break
-                if not chunk:
-                    break
-                self._keep_output(chunk)
+        if fd != self.channel_fd:
+            self.stray += chunk[: max(0, self.output_cap - len(self.stray))]  # a flood costs nothing
+            return
+        self.pending += chunk
+        if len(self.pending) > wire.MAX_LINE_BYTES and b"\n" not in self.pending:
+            raise wire.ProtocolError("message too large")
+        while b"\n" in self.pending:
+            line, _, rest = bytes(self.pending).partition(b"\n")
+            self.pending = bytearray(rest)
+            message = wire.parse_message(line)
+            # The nonce only makes forging deliberate: the student's code shares the worker's memory.
+            if message.pop("nonce", None) != self.nonce:
+                raise wire.ProtocolError("message without the run's nonce")
+            self.messages.append(message)
 
     def close(self) -> None:
         self.selector.close()

@@ -28,6 +28,7 @@ DTYPES = frozenset({
 })
 MESSAGE_TYPES = frozenset({"hello", "plan", "start", "observation", "done"})
 MAX_ERROR_LINES = 4
+MAX_OUTPUT_CHARS = 4096
 _ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -166,6 +167,9 @@ def parse_message(line: bytes) -> dict[str, Any]:
             check_value(message["value"])
         if not isinstance(message.get("seconds"), (int, float)):
             raise ProtocolError("observation without seconds")
+        if not isinstance(message.get("output", ""), str):
+            raise ProtocolError("observation output must be text")
+        message["output"] = clean_text(message.get("output", "")[:MAX_OUTPUT_CHARS])
     return message
 
 

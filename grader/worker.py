@@ -29,9 +29,43 @@ from .probing import ProbeSpec, case_key, collect, seed_everything
 from .submission import NOTEBOOK_CELL_MARK
 
 IMPORT_KEY = case_key("import", {})
+CASE_OUTPUT_BYTES = 4096
+CASE_OUTPUT_FILE = "case-output.txt"
 CPU_LIMIT_EXIT = 75
 """Exit status of a worker that hit its CPU-time limit (a signal's death is not visible through unshare)."""
 STUDENT_MODULE = "submission"
+
+
+class CaseOutput:
+    """Sends fd 1 and 2 to a file while one case runs, so its output is attributed exactly.
+
+    File descriptors, not ``sys.stdout``: output written by C code or
+    subprocesses is caught too. The parent reads the same file when a case
+    hangs or crashes before it could report.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.saved = (os.dup(1), os.dup(2))
+        for fd in self.saved:
+            os.set_inheritable(fd, False)
+
+    def start(self) -> None:
+        _flush_output()
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+
+    def stop(self) -> str:
+        _flush_output()
+        os.dup2(self.saved[0], 1)
+        os.dup2(self.saved[1], 2)
+        try:
+            with open(self.path, "rb") as f:
+                return f.read(CASE_OUTPUT_BYTES).decode("utf-8", errors="replace")
+        except OSError:
+            return ""
 
 
 class Channel:
@@ -68,18 +102,20 @@ def main(argv: list[str] | None = None) -> None:
                   "timeouts": [s.timeout for s, _ in cases]})
     skip = set(job["skip"])
 
-    student, import_error = _import_submission(Path(job["submission"]), channel, skip)
+    output = CaseOutput(Path(job["output"]))
+    student, import_error = _import_submission(Path(job["submission"]), channel, skip, output)
     for spec, case in cases:
         key = case_key(spec.name, case)
         if key in skip:
             continue
         channel.send({"type": "start", "key": key})
         if import_error is not None:
-            _flush_output()
             channel.send({"type": "observation", "key": key, "seconds": 0.0, "error": import_error})
             continue
-        _run_case(channel, spec, case, key, student, Path(job["submission"]))
-    _flush_output()
+        output.start()
+        message = _run_case(spec, case, key, student, Path(job["submission"]))
+        message["output"] = output.stop()
+        _send_observation(channel, message)
     channel.send({"type": "done"})
     os._exit(0)
 
@@ -131,7 +167,8 @@ def _load_probes(path: Path) -> list[ProbeSpec]:
     return collect(vars(module))
 
 
-def _import_submission(path: Path, channel: Channel, skip: set[str]) -> tuple[ModuleType | None, Any]:
+def _import_submission(path: Path, channel: Channel, skip: set[str], output: CaseOutput
+                       ) -> tuple[ModuleType | None, Any]:
     """Import the student's file as module ``submission``; observe how it went."""
     sys.path.append(str(path.parent))  # helper modules of a zip; appended so they never shadow libraries
     os.chdir(path.parent)
@@ -140,6 +177,7 @@ def _import_submission(path: Path, channel: Channel, skip: set[str]) -> tuple[Mo
     if IMPORT_KEY not in skip:
         channel.send({"type": "start", "key": IMPORT_KEY})
     seed_everything(0)
+    output.start()
     try:
         spec = importlib.util.spec_from_file_location(STUDENT_MODULE, path)
         assert spec is not None and spec.loader is not None
@@ -148,23 +186,23 @@ def _import_submission(path: Path, channel: Channel, skip: set[str]) -> tuple[Mo
         spec.loader.exec_module(module)
     except BaseException as exc:  # SystemExit and KeyboardInterrupt included: they are the student's
         error = _describe_failure(exc, path)
-        _flush_output()
+        printed = output.stop()
         if IMPORT_KEY not in skip:
             channel.send({"type": "observation", "key": IMPORT_KEY, "seconds": time.perf_counter() - started,
-                          "error": error.to_dict()})
+                          "error": error.to_dict(), "output": printed})
         failed = wire.ProbeError("ImportFailed", f"Your file could not be imported: {error.type}: {error.message}")
         return None, failed.to_dict()
+    printed = output.stop()
     seconds = time.perf_counter() - started
     modules = sorted({name.split(".")[0] for name in set(sys.modules) - before} - {STUDENT_MODULE})
-    _flush_output()
     if IMPORT_KEY not in skip:
         channel.send({"type": "observation", "key": IMPORT_KEY, "seconds": seconds,
-                      "value": {"seconds": seconds, "modules": modules}})
+                      "value": {"seconds": seconds, "modules": modules}, "output": printed})
     return module, None
 
 
-def _run_case(channel: Channel, spec: ProbeSpec, case: dict[str, Any], key: str, student: Any,
-              student_file: Path) -> None:
+def _run_case(spec: ProbeSpec, case: dict[str, Any], key: str, student: Any, student_file: Path
+              ) -> dict[str, Any]:
     started = time.perf_counter()
     seed_everything(0)
     try:
@@ -177,12 +215,16 @@ def _run_case(channel: Channel, spec: ProbeSpec, case: dict[str, Any], key: str,
         error = _describe_failure(exc, student_file)
         message = {"type": "observation", "key": key, "error": error.to_dict()}
     message["seconds"] = time.perf_counter() - started
-    _flush_output()
+    return message
+
+
+def _send_observation(channel: Channel, message: dict[str, Any]) -> None:
     try:
         channel.send(message)
     except ValueError as exc:  # too large to send
         error = wire.ProbeError("UnsupportedValue", str(exc))
-        channel.send({"type": "observation", "key": key, "seconds": message["seconds"], "error": error.to_dict()})
+        channel.send({"type": "observation", "key": message["key"], "seconds": message["seconds"],
+                      "error": error.to_dict()})
 
 
 def _describe_failure(exc: BaseException, student_file: Path) -> wire.ProbeError:
