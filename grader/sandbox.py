@@ -14,6 +14,7 @@ checks that need it.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import selectors
@@ -141,8 +142,8 @@ def run(exercise: Exercise, submission: Submission) -> RunRecord:
             state.workers += 1
             _run_worker(state, exercise, entry, scratch, deadline)
             remaining = state.remaining()
-            if state.finished or state.plan is None or not remaining:
-                break
+            if state.finished or state.plan is None or not remaining or state.exit == "protocol":
+                break  # a worker that broke the protocol gets no second chance
             if time.monotonic() >= deadline:
                 state.incidents.append(f"the time limit of {exercise.limits.wall_seconds:g} s was reached; "
                                        f"{len(remaining)} probe case(s) never ran")
@@ -212,7 +213,7 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
         "nonce": secrets.token_hex(16),
     }
     job_file = scratch / f"job-{state.workers}.json"
-    job_file.write_text(wire.dump_message(job).decode())
+    job_file.write_text(json.dumps(job))
     read_fd, write_fd = os.pipe()
     command = [*namespace_prefix(), sys.executable, "-P", "-s", "-B", "-m", "grader.worker",
                "--job", str(job_file), "--fd", str(write_fd)]
@@ -224,7 +225,7 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
         )
     finally:
         os.close(write_fd)
-    state.progressed = False
+    state.progressed, state.exit = False, "ok"
     reader = _Reader(process, read_fd, exercise.limits.output_kb * 1024, job["nonce"])
     case_output = Path(job["output"])
     current: str | None = None
