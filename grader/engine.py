@@ -172,8 +172,9 @@ def find_submissions(folder: Path, course: Course, exercise_id: str | None = Non
                     warnings.append(f"{item.name}/{file.name}: not named after an exercise; skipped")
         elif exercise_id is not None and item.suffix.lower() in SUBMISSION_SUFFIXES:
             entries.append(ClassEntry(item.stem, exercise_id, item))
-        else:
-            warnings.append(f"{item.name}: not a student folder; skipped")
+        elif item.suffix.lower() in SUBMISSION_SUFFIXES:  # a README or a roster beside the folders is fine
+            warnings.append(f"{item.name}: a file outside any student folder; use --exercise ID "
+                            "to grade a flat folder")
     return entries, warnings
 
 
