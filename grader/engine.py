@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__, judge, sandbox, wire
@@ -42,7 +43,13 @@ def reference_record(exercise: Exercise) -> RunRecord | None:
     """The reference solution's observations, from the cache or a fresh run."""
     if exercise.solution is None:
         return None
-    path = cache_dir() / "reference" / f"{exercise.id}-{exercise.digest()[:20]}-{__version__}.json"
+    return _reference_record(exercise, exercise.digest())
+
+
+@lru_cache(maxsize=32)
+def _reference_record(exercise: Exercise, digest: str) -> RunRecord:
+    """Memoised per process, so a class run reads the cache file once per exercise, not per pair."""
+    path = cache_dir() / "reference" / f"{exercise.id}-{digest[:20]}-{__version__}.json"
     try:
         return RunRecord.from_dict(json.loads(path.read_text()))
     except (OSError, ValueError, KeyError, TypeError):

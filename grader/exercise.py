@@ -34,7 +34,7 @@ class Limits:
     probe_seconds: float = 30.0
     cpu_seconds: float = 120.0
     memory_mb: int = 3072
-    output_kb: int = 256
+    output_kb: int = 4
 
 
 @dataclass(frozen=True, slots=True)

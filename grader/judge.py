@@ -31,7 +31,7 @@ from .sandbox import RunRecord
 from .worker import IMPORT_KEY
 
 # Errors the sandbox writes in the student's words already; others get "Your code raised".
-_SELF_EXPLAINING = {"Timeout", "Crashed", "ImportFailed", "UnsupportedValue"}
+_SELF_EXPLAINING = {"Timeout", "Crashed", "UnsupportedValue"}
 
 
 @dataclass(frozen=True, slots=True)

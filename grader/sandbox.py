@@ -32,7 +32,7 @@ from typing import Any, Literal
 from . import wire
 from .exercise import Exercise
 from .submission import Submission
-from .worker import CASE_OUTPUT_BYTES, CASE_OUTPUT_FILE, CPU_LIMIT_EXIT, IMPORT_KEY
+from .worker import CASE_OUTPUT_FILE, CPU_LIMIT_EXIT, IMPORT_KEY
 
 Exit = Literal["ok", "crash", "timeout", "cpu", "protocol"]
 MAX_RESTARTS = 3
@@ -210,6 +210,7 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
         "limits": {"cpu_seconds": exercise.limits.cpu_seconds, "memory_mb": exercise.limits.memory_mb},
         "skip": sorted(state.observations),
         "output": str(scratch / "home" / CASE_OUTPUT_FILE),
+        "output_bytes": min(exercise.limits.output_kb * 1024, wire.MAX_OUTPUT_CHARS),
         "nonce": secrets.token_hex(16),
     }
     job_file = scratch / f"job-{state.workers}.json"
@@ -226,8 +227,8 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
     finally:
         os.close(write_fd)
     state.progressed, state.exit = False, "ok"
-    reader = _Reader(process, read_fd, exercise.limits.output_kb * 1024, job["nonce"])
-    case_output = Path(job["output"])
+    reader = _Reader(process, read_fd, job["nonce"])
+    case_output = (Path(job["output"]), job["output_bytes"])
     current: str | None = None
     case_deadline = deadline
     try:
@@ -279,8 +280,8 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
         _kill(process)
 
 
-def _classify_end(state: _RunState, process: subprocess.Popen[bytes], current: str | None, case_output: Path
-                  ) -> None:
+def _classify_end(state: _RunState, process: subprocess.Popen[bytes], current: str | None,
+                  case_output: tuple[Path, int]) -> None:
     """The channel closed: find out how the worker ended and blame the case it was running."""
     try:
         code = process.wait(timeout=5)
@@ -303,11 +304,12 @@ def _classify_end(state: _RunState, process: subprocess.Popen[bytes], current: s
         state.progressed = True
 
 
-def _read_case_output(path: Path) -> str:
+def _read_case_output(case_output: tuple[Path, int]) -> str:
     """What a case that never reported had printed (the worker's capture file), capped."""
+    path, limit = case_output
     try:
         with path.open("rb") as f:
-            return wire.clean_text(f.read(CASE_OUTPUT_BYTES).decode("utf-8", errors="replace"))
+            return wire.clean_text(f.read(limit).decode("utf-8", errors="replace"))
     except OSError:
         return ""
 
@@ -348,11 +350,11 @@ class _Reader:
     """Reads the protocol pipe, and drains stdout/stderr so the worker never blocks on them.
 
     Each case's output reaches the parent inside its observation (the worker
-    captures it); what still arrives on stdout/stderr is output from outside
-    any case, kept up to a cap and never shown to students.
+    captures it); what still arrives on stdout/stderr comes from outside any
+    case and is discarded, so a flood costs the grader nothing.
     """
 
-    def __init__(self, process: subprocess.Popen[bytes], channel_fd: int, output_cap: int, nonce: str) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], channel_fd: int, nonce: str) -> None:
         self.nonce = nonce
         self.selector = selectors.DefaultSelector()
         self.channel_fd = channel_fd
@@ -363,8 +365,6 @@ class _Reader:
             self.selector.register(fd, selectors.EVENT_READ)
         self.pending = bytearray()
         self.messages: list[dict[str, Any]] = []
-        self.stray = bytearray()
-        self.output_cap = output_cap
         self.closed = False
 
     def next_message(self, timeout: float) -> dict[str, Any] | None:
@@ -390,7 +390,6 @@ class _Reader:
             self.closed = self.closed or fd == self.channel_fd
             return
         if fd != self.channel_fd:
-            self.stray += chunk[: max(0, self.output_cap - len(self.stray))]  # a flood costs nothing
             return
         self.pending += chunk
         if len(self.pending) > wire.MAX_LINE_BYTES and b"\n" not in self.pending:

@@ -28,7 +28,7 @@ DTYPES = frozenset({
 })
 MESSAGE_TYPES = frozenset({"hello", "plan", "start", "observation", "done"})
 MAX_ERROR_LINES = 4
-MAX_OUTPUT_CHARS = 4096
+MAX_OUTPUT_CHARS = 64 * 1024  # ceiling for one case, whatever [limits] output_kb says
 _ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

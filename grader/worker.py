@@ -29,7 +29,6 @@ from .probing import ProbeSpec, case_key, collect, seed_everything
 from .submission import NOTEBOOK_CELL_MARK
 
 IMPORT_KEY = case_key("import", {})
-CASE_OUTPUT_BYTES = 4096
 CASE_OUTPUT_FILE = "case-output.txt"
 CPU_LIMIT_EXIT = 75
 """Exit status of a worker that hit its CPU-time limit (a signal's death is not visible through unshare)."""
@@ -44,8 +43,9 @@ class CaseOutput:
     hangs or crashes before it could report.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limit: int) -> None:
         self.path = path
+        self.limit = limit
         self.saved = (os.dup(1), os.dup(2))
         for fd in self.saved:
             os.set_inheritable(fd, False)
@@ -63,7 +63,7 @@ class CaseOutput:
         os.dup2(self.saved[1], 2)
         try:
             with open(self.path, "rb") as f:
-                return f.read(CASE_OUTPUT_BYTES).decode("utf-8", errors="replace")
+                return f.read(self.limit).decode("utf-8", errors="replace")
         except OSError:
             return ""
 
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
                   "timeouts": [s.timeout for s, _ in cases]})
     skip = set(job["skip"])
 
-    output = CaseOutput(Path(job["output"]))
+    output = CaseOutput(Path(job["output"]), job["output_bytes"])
     student, import_error = _import_submission(Path(job["submission"]), channel, skip, output)
     for spec, case in cases:
         key = case_key(spec.name, case)
