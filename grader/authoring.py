@@ -7,7 +7,10 @@ Soundness, per exercise (``docs/authoring.md``):
   the same values (everything seeded);
 - the stub scores 0;
 - every ``original*.py`` fails every check tagged with any known bug;
-- every mutant fails every check tagged with its bug, and the report names it.
+- every mutant fails every check tagged with its bug, and its report names
+  exactly that bug (diagnosis on evidence, ``grader/diagnosis.py``);
+- the solution's report names no bug, and no check ever names a bug it does
+  not guard.
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ def verify(exercise: Exercise, progress: Callable[[str], None] | None = None) ->
     result = engine.grade(exercise, solution)
     findings.append(Finding("solution", "scores full marks", result.score == result.max_score,
                             _failures(result)))
+    findings.append(Finding("solution", "names no known bug", not _named(result), ", ".join(_named(result))))
+    graded = [result]
     differing = sorted(k for k in set(first.observations) | set(second.observations)
                        if first.observations.get(k) != second.observations.get(k) and k != IMPORT_KEY)
     stable = first.plan == second.plan and not differing
@@ -66,6 +71,7 @@ def verify(exercise: Exercise, progress: Callable[[str], None] | None = None) ->
 
     say(f"{exercise.id}: grading the stub")
     stub = engine.grade_file(exercise, exercise.stub)
+    graded.append(stub)
     findings.append(Finding("stub.py", "scores 0", stub.score == 0,
                             ", ".join(c.id for c in stub.checks if c.outcome == "passed")))
 
@@ -73,6 +79,7 @@ def verify(exercise: Exercise, progress: Callable[[str], None] | None = None) ->
     for original in exercise.originals:
         say(f"{exercise.id}: grading {original.name}")
         result = engine.grade_file(exercise, original)
+        graded.append(result)
         passing = sorted(c.id for c in result.checks if c.id in all_bug_checks and c.outcome == "passed")
         findings.append(Finding(original.name, "fails every check of every known bug", not passing,
                                 "passes " + ", ".join(passing) if passing else f"score {result.score:g}"))
@@ -82,13 +89,23 @@ def verify(exercise: Exercise, progress: Callable[[str], None] | None = None) ->
             continue
         say(f"{exercise.id}: grading mutant {bug_id}")
         result = engine.grade_file(exercise, path)
+        graded.append(result)
         tagged = {s.id for s in specs if bug_id in s.bugs}
         passing = sorted(c.id for c in result.checks if c.id in tagged and c.outcome == "passed")
-        named = any(b.id == bug_id for b in result.bugs_found)
-        detail = ("passes " + ", ".join(passing)) if passing else ("" if named else "report does not name it")
-        findings.append(Finding(f"mutants/{path.name}", f"fails every check of '{bug_id}'",
-                                not passing and named, detail))
+        findings.append(Finding(f"mutants/{path.name}", f"fails every check of '{bug_id}'", not passing,
+                                "passes " + ", ".join(passing)))
+        named = _named(result)
+        findings.append(Finding(f"mutants/{path.name}", f"report names exactly '{bug_id}'", named == [bug_id],
+                                "names " + (", ".join(named) or "nothing")))
+
+    stray = sorted({f"{c.id} names {b}" for r in graded for c in r.checks for b in c.evidence if b not in c.guards})
+    findings.append(Finding("checks", "name only bugs they guard", not stray, "; ".join(stray)))
     return VerifyReport(exercise.id, tuple(findings))
+
+
+def _named(result: PairResult) -> list[str]:
+    """Every bug the report names: for certain, or as "one of" (written "a|b")."""
+    return [b.id for b in result.bugs_found] + ["|".join(b.id for b in p.bugs) for p in result.bugs_possible]
 
 
 def _static_findings(exercise: Exercise, specs: tuple[judge.CheckSpec, ...]) -> list[Finding]:
@@ -98,7 +115,10 @@ def _static_findings(exercise: Exercise, specs: tuple[judge.CheckSpec, ...]) -> 
                             f"manifest {exercise.points:g}, checks {total:g}"))
     for name in ("README.md", "stub.py", "probes.py"):
         findings.append(Finding(name, "exists", (exercise.root / name).is_file()))
-    findings.append(Finding("original.py", "exists", bool(exercise.originals)))
+    if exercise.from_scratch and not exercise.originals:
+        findings.append(Finding("original.py", 'not needed: no seed snippet (source = "none")', True))
+    else:
+        findings.append(Finding("original.py", "exists", bool(exercise.originals)))
     for bug in exercise.bugs:
         checks = [s.id for s in specs if bug.id in s.bugs]
         findings.append(Finding(f"bug {bug.id}", "has a check", bool(checks)))

@@ -10,18 +10,40 @@ A failing ``assert cond, "message"`` is reported with exactly ``message``
 (the judge runs pytest with plain asserts). Never put a hidden input or an
 expected value in a message that would let a student copy the answer; say what
 property was violated.
+
+**Diagnosis.** A check names a known bug only on evidence: ``fail(message,
+bug="id")`` when the observation shows that bug's symptom, ``bug=("a", "b")``
+when it shows a symptom that only those bugs produce and cannot tell which.
+A check that fails any other way (a plain ``assert``, ``fail`` without
+``bug``, the student's code raising) names no bug. A check may only name bugs
+it guards (its ``@pytest.mark.bug`` marks).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from .wire import ProbeError
+
+
+class CheckFailed(AssertionError):
+    """A check failed with a message for the student and, on evidence, the known bug(s) it saw."""
+
+    def __init__(self, message: str, bugs: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.bugs = bugs
+
 
 class ProbeFailed(AssertionError):
-    """The student's code raised while a probe ran it: the check fails."""
+    """The student's code raised while a probe ran it: the check fails (and names no bug)."""
+
+    def __init__(self, message: str, error: ProbeError | None = None) -> None:
+        super().__init__(message)
+        self.error = error
 
 
 class ImportBlocked(ProbeFailed):
@@ -32,9 +54,30 @@ class ObservationMissing(Exception):
     """No observation came back (the worker crashed, hung or lied): the check fails as missing."""
 
 
-def fail(message: str) -> None:
-    """Fail the current check with ``message``."""
-    raise AssertionError(message)
+def fail(message: str, *, bug: str | Sequence[str] | None = None) -> None:
+    """Fail the current check with ``message``.
+
+    :param bug: the known bug whose symptom the observation shows, or several
+        ids when the symptom is shared and the observation cannot tell them
+        apart (the report then says "one of"). Leave it out when the check
+        failed for any other reason: a wrong bug named is worse than none.
+    """
+    if bug is None:
+        bugs: tuple[str, ...] = ()
+    elif isinstance(bug, str):
+        bugs = (bug,)
+    else:
+        bugs = tuple(dict.fromkeys(bug))
+    raise CheckFailed(message, bugs)
+
+
+def raised(error: ProbeError | None, type_name: str, *fragments: str) -> bool:
+    """Whether a probe's recorded exception is ``type_name`` and its message holds every fragment.
+
+    For checks that recognise a bug by what the student's code raised, e.g.
+    ``raised(observe.error("first_batch"), "AttributeError", "'next'")``.
+    """
+    return error is not None and error.type == type_name and all(f in error.message for f in fragments)
 
 
 def describe(value: Any, *, limit: int = 6) -> str:

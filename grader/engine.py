@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__, judge, sandbox, wire
+from . import __version__, diagnosis, judge, sandbox, wire
 from . import submission as submissions
 from .errors import SubmissionError
 from .exercise import Course, Exercise
-from .results import BugFinding, CheckResult, PairResult
+from .results import CheckResult, PairResult
 from .sandbox import RunRecord
 from .submission import Submission
 from .worker import IMPORT_KEY
@@ -96,8 +96,8 @@ def unreadable(exercise: Exercise, path: Path, reason: str, student: str | None 
     """A zero result that still lists every check, for a submission that could not be read."""
     checks = tuple(
         CheckResult(id=s.id, title=s.title, score=0.0, max_score=s.points, outcome="missing",
-                    message="Not graded: the submission could not be read.", known_bugs=s.bugs,
-                    public=s.public)
+                    message="Not graded (see Problems above).", guards=s.bugs, public=s.public,
+                    cause="unreadable")
         for s in judge.collect(exercise)
     )
     return _assemble(exercise, path, student, checks, errors=(reason,), notes=(), isolation="not run",
@@ -118,13 +118,7 @@ def _run_errors(record: RunRecord) -> tuple[str, ...]:
 def _assemble(exercise: Exercise, path: Path, student: str | None, checks: tuple[CheckResult, ...], *,
               errors: tuple[str, ...], notes: tuple[str, ...], isolation: str, timings: dict[str, float],
               digest: str) -> PairResult:
-    found = []
-    for bug in exercise.bugs:
-        # A check that could not even run (the import failed) is no evidence of its bug.
-        failing = tuple(c.id for c in checks
-                        if bug.id in c.known_bugs and c.outcome != "passed" and c.cause != "import")
-        if failing:
-            found.append(BugFinding(bug.id, bug.title, bug.explanation, failing))
+    found, possible = diagnosis.diagnose(exercise, checks)
     return PairResult(
         exercise=exercise.id,
         title=exercise.title,
@@ -133,7 +127,8 @@ def _assemble(exercise: Exercise, path: Path, student: str | None, checks: tuple
         score=sum(c.score for c in checks),
         max_score=sum(c.max_score for c in checks),
         checks=checks,
-        bugs_found=tuple(found),
+        bugs_found=found,
+        bugs_possible=possible,
         errors=errors,
         notes=notes,
         isolation=isolation,

@@ -23,6 +23,13 @@ Framework = Literal["python", "torch", "tensorflow"]
 FRAMEWORKS: tuple[str, ...] = ("python", "torch", "tensorflow")
 COURSE_ENV = "GRADER_COURSE"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+DEFAULT_PRELOAD: dict[str, tuple[str, ...]] = {
+    "python": (),
+    "torch": ("torch",),
+    "tensorflow": ("tensorflow", "keras"),
+}
+"""What a worker imports before the student's code when ``preload`` is not given, by framework."""
 _BUG_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -59,6 +66,8 @@ class Exercise:
     limits: Limits
     bugs: tuple[KnownBug, ...]
     solution: Path | None
+    preload: tuple[str, ...] = ()
+    """Modules a worker imports before the student's code (warm workers keep them imported)."""
 
     @property
     def statement(self) -> Path:
@@ -86,6 +95,11 @@ class Exercise:
         """Mutant file by the id of the bug it puts back."""
         return {p.stem: p for p in sorted((self.root / "mutants").glob("*.py"))}
 
+    @property
+    def from_scratch(self) -> bool:
+        """An instructor's own exercise, with no seed snippet (``source = "none"``) and so no original.py."""
+        return self.source.strip().lower() in ("", "none")
+
     def bug(self, bug_id: str) -> KnownBug | None:
         return next((b for b in self.bugs if b.id == bug_id), None)
 
@@ -101,7 +115,7 @@ class Exercise:
         return h.hexdigest()
 
 
-_TOP_KEYS = {"title", "source", "framework", "points", "limits", "bugs"}
+_TOP_KEYS = {"title", "source", "framework", "points", "limits", "bugs", "preload"}
 _BUG_KEYS = {"id", "title", "explanation"}
 
 
@@ -157,6 +171,10 @@ def load(root: Path, solutions_dir: Path | None = None) -> Exercise:
             raise ExerciseError(f"{where}: bug id {bug.id!r} is declared twice")
         bugs.append(bug)
 
+    preload = data.get("preload", list(DEFAULT_PRELOAD[framework]))
+    if not (isinstance(preload, list) and all(isinstance(m, str) and _MODULE.match(m) for m in preload)):
+        raise ExerciseError(f"{where}: field 'preload' must be a list of module names, e.g. [\"torch\"]")
+
     solution = None
     if solutions_dir is not None and (solutions_dir / f"{root.name}.py").is_file():
         solution = solutions_dir / f"{root.name}.py"
@@ -170,6 +188,7 @@ def load(root: Path, solutions_dir: Path | None = None) -> Exercise:
         limits=limits,
         bugs=tuple(bugs),
         solution=solution,
+        preload=tuple(preload),
     )
 
 

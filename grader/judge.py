@@ -22,11 +22,11 @@ from typing import Any
 import pytest
 
 from . import wire
-from .checking import ImportBlocked, ObservationMissing, ProbeFailed
+from .checking import CheckFailed, ImportBlocked, ObservationMissing, ProbeFailed
 from .errors import ExerciseError
 from .exercise import Exercise
 from .probing import case_key
-from .results import CheckResult, Outcome
+from .results import Cause, CheckResult, Outcome
 from .sandbox import RunRecord
 from .worker import IMPORT_KEY
 
@@ -108,7 +108,7 @@ class _JudgePlugin:
         self.reference = reference
         self.specs: list[CheckSpec] = []
         self.problems: list[str] = []
-        self.outcomes: dict[str, tuple[Outcome, str, float, str]] = {}
+        self.outcomes: dict[str, _Outcome] = {}
         self.observed: dict[str, list[str]] = {}
         self._current: str | None = None
 
@@ -119,9 +119,14 @@ class _JudgePlugin:
         config.addinivalue_line("markers", "bug(id): the known bug this check exists to catch")
 
     @pytest.fixture
-    def observe(self) -> Callable[..., Any]:
-        """``observe(probe, **case)``: what the student's code gave for that probe case."""
-        return self._observe
+    def observe(self) -> Observer:
+        """``observe(probe, **case)``: what the student's code gave for that probe case.
+
+        ``observe.error(probe, **case)``: the exception the student's code raised
+        there (a :class:`wire.ProbeError`), or None; for checks that recognise a
+        known bug by what was raised.
+        """
+        return Observer(self._observe, self._error)
 
     @pytest.fixture
     def expected(self) -> Callable[..., Any]:
@@ -137,18 +142,29 @@ class _JudgePlugin:
         if record.plan is not None and key not in record.plan:
             raise LookupError(f"check asked for probe case {key!r}, which probes.py does not declare")
         if key not in record.observations:
-            why = "; ".join(record.incidents) or "the worker stopped before this case"
-            raise ObservationMissing(f"Your code produced no result here: {why}.")
+            raise ObservationMissing("Not run: grading stopped before this case (see Problems above).")
         observation = record.observations[key]
         if isinstance(observation, wire.ProbeError):
             if observation.type == "ImportFailed":
-                raise ImportBlocked(observation.message)
+                raise ImportBlocked(observation.message, record.observations.get(IMPORT_KEY))
             if key == IMPORT_KEY:
-                raise ProbeFailed(f"Your file could not be imported: {observation.type}: {observation.message}")
+                raise ProbeFailed(f"Your file could not be imported: {observation.type}: {observation.message}",
+                                  observation)
             if observation.type in _SELF_EXPLAINING:
-                raise ProbeFailed(observation.message)
-            raise ProbeFailed(f"Your code raised {observation.type}: {observation.message}")
+                raise ProbeFailed(observation.message, observation)
+            raise ProbeFailed(f"Your code raised {observation.type}: {observation.message}", observation)
         return wire.decode(observation)
+
+    def _error(self, name: str, **case: Any) -> wire.ProbeError | None:
+        key = case_key(name, case)
+        record = self.record
+        assert record is not None
+        if record.plan is not None and key not in record.plan:
+            raise LookupError(f"check asked for probe case {key!r}, which probes.py does not declare")
+        observation = record.observations.get(key)
+        if isinstance(observation, wire.ProbeError) and observation.type == "ImportFailed":
+            return record.observations.get(IMPORT_KEY)  # the import's own error, for every case it blocked
+        return observation if isinstance(observation, wire.ProbeError) else None
 
     def _expected(self, name: str, **case: Any) -> Any:
         key = case_key(name, case)
@@ -204,24 +220,49 @@ class _JudgePlugin:
         if call.when == "teardown" and call.excinfo is None:
             return report
         outcome, message = _verdict(call)
-        cause = "import" if call.excinfo is not None and isinstance(call.excinfo.value, ImportBlocked) else ""
+        error = call.excinfo.value if call.excinfo is not None else None
+        cause: Cause = "import" if isinstance(error, ImportBlocked) else ""
+        evidence = error.bugs if isinstance(error, CheckFailed) else ()  # verify checks they are guarded
         previous = self.outcomes.get(item.name)
-        if previous is None or previous[0] == "passed":
-            seconds = call.duration + (previous[2] if previous else 0.0)
-            self.outcomes[item.name] = (outcome, message, seconds, cause)
+        if previous is None or previous.outcome == "passed":
+            seconds = call.duration + (previous.seconds if previous else 0.0)
+            self.outcomes[item.name] = _Outcome(outcome, message, seconds, cause, evidence)
         return report
 
     def result(self, spec: CheckSpec) -> CheckResult:
-        outcome, message, seconds, cause = self.outcomes.get(spec.id, ("missing", "This check did not run.", 0.0, ""))
+        verdict = self.outcomes.get(spec.id, _Outcome("missing", "This check did not run.", 0.0, "", ()))
         output = ""
         if spec.public and self.record is not None:
             keys = dict.fromkeys(self.observed.get(spec.id, []))
             output = "".join(self.record.outputs.get(k, "") for k in keys)
         return CheckResult(
-            id=spec.id, title=spec.title, score=spec.points if outcome == "passed" else 0.0,
-            max_score=spec.points, outcome=outcome, message=message, known_bugs=spec.bugs,
-            public=spec.public, seconds=round(seconds, 4), output=output, cause=cause,
+            id=spec.id, title=spec.title, score=spec.points if verdict.outcome == "passed" else 0.0,
+            max_score=spec.points, outcome=verdict.outcome, message=verdict.message, guards=spec.bugs,
+            evidence=verdict.evidence, public=spec.public, seconds=round(verdict.seconds, 4), output=output,
+            cause=verdict.cause,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What the plugin recorded for one check while pytest ran it."""
+
+    outcome: Outcome
+    message: str
+    seconds: float
+    cause: Cause
+    evidence: tuple[str, ...]
+
+
+class Observer:
+    """The ``observe`` fixture: call it for an observation, ``.error(...)`` for what was raised."""
+
+    def __init__(self, observe: Callable[..., Any], error: Callable[..., wire.ProbeError | None]) -> None:
+        self._observe = observe
+        self.error = error
+
+    def __call__(self, name: str, **case: Any) -> Any:
+        return self._observe(name, **case)
 
 
 def _author_message(text: str) -> str:

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 Outcome = Literal["passed", "failed", "error", "missing"]
 OUTCOMES: tuple[str, ...] = ("passed", "failed", "error", "missing")
+Cause = Literal["", "import", "unreadable"]
+"""Why a check could not judge the code at all: "" (it could), the import failed, the file was unreadable."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,36 +29,64 @@ class CheckResult:
     outcome: Outcome
     message: str
     """For the student: what was expected and what the code did. Empty when passed."""
-    known_bugs: tuple[str, ...] = ()
-    """Ids of the known bugs this check exists to catch."""
+    guards: tuple[str, ...] = ()
+    """Ids of the known bugs this check exists to catch (its ``bug`` marks), whatever the outcome."""
+    evidence: tuple[str, ...] = ()
+    """The known bug whose symptom this check saw when it failed; several ids mean "one of these"."""
     public: bool = False
     seconds: float = 0.0
     output: str = ""
     """What the student's code printed for this check (public checks only)."""
-    cause: str = ""
-    """``"import"`` when the check could not run because the submission failed to import."""
+    cause: Cause = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["known_bug"] = self.known_bugs[0] if self.known_bugs else None
-        data["known_bugs"] = list(self.known_bugs)
+        data["guards"] = list(self.guards)
+        data["evidence"] = list(self.evidence)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CheckResult:
         fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        fields["known_bugs"] = tuple(data.get("known_bugs", ()))
+        fields["guards"] = tuple(data.get("guards", ()))
+        fields["evidence"] = tuple(data.get("evidence", ()))
         return cls(**fields)
 
 
 @dataclass(frozen=True, slots=True)
 class BugFinding:
-    """A known bug that the submission still has: at least one of its checks failed."""
+    """A known bug the submission still has: a check saw its symptom."""
 
     id: str
     title: str
     explanation: str
     checks: tuple[str, ...]
+    """The checks whose observations showed it."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"checks": list(self.checks)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BugFinding:
+        return cls(data["id"], data["title"], data["explanation"], tuple(data["checks"]))
+
+
+@dataclass(frozen=True, slots=True)
+class PossibleBugs:
+    """A symptom that only these known bugs produce, where the evidence cannot tell which: "one of"."""
+
+    bugs: tuple[BugFinding, ...]
+    """The candidates (each with the same ``checks``)."""
+    checks: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"one_of": [{"id": b.id, "title": b.title, "explanation": b.explanation} for b in self.bugs],
+                "checks": list(self.checks)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PossibleBugs:
+        checks = tuple(data["checks"])
+        return cls(tuple(BugFinding(b["id"], b["title"], b["explanation"], checks) for b in data["one_of"]), checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +102,9 @@ class PairResult:
     max_score: float
     checks: tuple[CheckResult, ...]
     bugs_found: tuple[BugFinding, ...] = ()
+    """Known bugs a check saw the symptom of (evidence, never a tag alone)."""
+    bugs_possible: tuple[PossibleBugs, ...] = ()
+    """Symptoms shared by several known bugs that the evidence cannot tell apart."""
     errors: tuple[str, ...] = ()
     """One line each: why the submission could not be read or ran badly."""
     notes: tuple[str, ...] = ()
@@ -95,7 +128,8 @@ class PairResult:
             "score": self.score,
             "max_score": self.max_score,
             "checks": [c.to_dict() for c in self.checks],
-            "bugs_found": [asdict(b) | {"checks": list(b.checks)} for b in self.bugs_found],
+            "bugs_found": [b.to_dict() for b in self.bugs_found],
+            "bugs_possible": [p.to_dict() for p in self.bugs_possible],
             "errors": list(self.errors),
             "notes": list(self.notes),
             "isolation": self.isolation,
@@ -114,8 +148,8 @@ class PairResult:
             score=data["score"],
             max_score=data["max_score"],
             checks=tuple(CheckResult.from_dict(c) for c in data["checks"]),
-            bugs_found=tuple(BugFinding(b["id"], b["title"], b["explanation"], tuple(b["checks"]))
-                             for b in data.get("bugs_found", ())),
+            bugs_found=tuple(BugFinding.from_dict(b) for b in data.get("bugs_found", ())),
+            bugs_possible=tuple(PossibleBugs.from_dict(p) for p in data.get("bugs_possible", ())),
             errors=tuple(data.get("errors", ())),
             notes=tuple(data.get("notes", ())),
             isolation=data.get("isolation", ""),

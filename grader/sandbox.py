@@ -206,7 +206,7 @@ def _run_worker(state: _RunState, exercise: Exercise, entry: Path, scratch: Path
     job = {
         "probes": str(scratch / "probes" / "probes.py"),
         "submission": str(entry),
-        "framework": exercise.framework,
+        "preload": list(exercise.preload),
         "limits": {"cpu_seconds": exercise.limits.cpu_seconds, "memory_mb": exercise.limits.memory_mb},
         "skip": sorted(state.observations),
         "output": str(scratch / "home" / CASE_OUTPUT_FILE),

@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     _limit_resources(job["limits"])
     channel.send({"type": "hello", "pid": os.getpid()})
 
-    preload_framework(job["framework"])
+    preload(job["preload"])
     probes = _load_probes(Path(job["probes"]))
     cases = [(spec, case) for spec in probes for case in spec.cases]
     channel.send({"type": "plan", "keys": [IMPORT_KEY] + [case_key(s.name, c) for s, c in cases],
@@ -120,23 +120,24 @@ def main(argv: list[str] | None = None) -> None:
     os._exit(0)
 
 
-def preload_framework(framework: str) -> None:
-    """Import the exercise's framework with threads pinned to 1, before the student's code.
+def preload(modules: list[str]) -> None:
+    """Import the exercise's ``preload`` modules before the student's code, torch with threads pinned to 1.
 
     Pinning must happen before the first op (KNOWN_BUGS.md §1-2): two threads
     made tiny models 5-8x slower on these machines.
     """
-    if framework == "torch":
-        import torch
+    for name in modules:
+        importlib.import_module(name)
+        if name == "torch":
+            import torch
 
-        torch.set_num_threads(1)
-        torch.set_num_interop_threads(1)
-    elif framework == "tensorflow":
-        import tensorflow as tf
+            torch.set_num_threads(1)
+            torch.set_num_interop_threads(1)
+        elif name == "tensorflow":
+            import tensorflow as tf
 
-        tf.config.threading.set_intra_op_parallelism_threads(1)
-        tf.config.threading.set_inter_op_parallelism_threads(1)
-        import keras  # noqa: F401  (so that seed_everything seeds Keras too)
+            tf.config.threading.set_intra_op_parallelism_threads(1)
+            tf.config.threading.set_inter_op_parallelism_threads(1)
 
 
 def _on_cpu_limit(signum: int, frame: Any) -> None:

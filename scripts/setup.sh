@@ -1,9 +1,25 @@
 #!/usr/bin/env bash
-# Create .venv (once) and install everything the project needs.
-# torch comes first, pinned to the 2.13.0 CPU wheel: any other torch request pulls a multi-GB CUDA build.
+# Create .venv (once) and install everything the project needs, system packages included.
+#
+# - bubblewrap: the sandbox's file-system view (see README, "Sandbox"). Installed with apt when we are root.
+# - The venv is built from the system interpreter (/usr/bin/python3) when there is one: the sandbox runs
+#   workers as unprivileged users, who cannot execute an interpreter under /root (pyenv's, say).
+# - torch comes first, pinned to the 2.13.0 CPU wheel: any other torch request pulls a multi-GB CUDA build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON="${PYTHON:-python3}"
+if ! command -v bwrap >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null
+  else
+    echo "setup: bubblewrap (bwrap) is missing; install it (e.g. 'sudo apt-get install bubblewrap')" >&2
+  fi
+fi
+if [ -z "${PYTHON:-}" ]; then
+  PYTHON=python3
+  if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    PYTHON=/usr/bin/python3
+  fi
+fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi

@@ -57,10 +57,12 @@ def test_submit_json_schema(runner: CliRunner) -> None:
     result = runner.invoke(cli, [*COURSE, "submit", "toy", str(MUTANT), "--format", "json"])
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert {"exercise", "score", "max_score", "checks", "bugs_found", "errors", "isolation"} <= set(data)
+    assert {"exercise", "score", "max_score", "checks", "bugs_found", "bugs_possible", "errors",
+            "isolation"} <= set(data)
     check = data["checks"][0]
-    assert set(check) >= {"id", "title", "score", "max_score", "outcome", "known_bug", "message"}
-    assert check["known_bug"] == "off-by-one" and check["outcome"] == "failed"
+    assert set(check) >= {"id", "title", "score", "max_score", "outcome", "guards", "evidence", "message"}
+    assert check["evidence"] == ["off-by-one"] and check["outcome"] == "failed"
+    assert [b["id"] for b in data["bugs_found"]] == ["off-by-one"]
 
 
 def test_fail_under_sets_the_exit_status(runner: CliRunner) -> None:

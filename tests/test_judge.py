@@ -33,7 +33,8 @@ def test_all_observations_right_gives_full_marks(toy: Exercise) -> None:
     results = judge.run(toy, REFERENCE, REFERENCE)
     assert [r.outcome for r in results] == ["passed"] * 4
     assert sum(r.score for r in results) == 10
-    assert by_id(results)["test_adds_one"].known_bugs == ("off-by-one",)
+    assert by_id(results)["test_adds_one"].guards == ("off-by-one",)
+    assert all(not r.evidence for r in results)
     assert by_id(results)["test_printing_probe"].public
 
 
@@ -42,8 +43,9 @@ def test_missing_observation_is_missing_not_passed(toy: Exercise) -> None:
     results = by_id(judge.run(toy, record, REFERENCE))
     assert results["test_adds_one"].outcome == "passed"
     assert results["test_matches_reference"].outcome == "missing"
-    assert "probe 'add' crashed" in results["test_matches_reference"].message
+    assert "see Problems" in results["test_matches_reference"].message  # the reason is said once, for the pair
     assert results["test_matches_reference"].score == 0
+    assert not results["test_matches_reference"].evidence  # a check that did not run saw nothing
 
 
 def test_no_plan_at_all_means_every_check_is_missing(toy: Exercise) -> None:
@@ -58,9 +60,19 @@ def test_probe_error_fails_with_the_students_exception(toy: Exercise) -> None:
     assert result.message == "Your code raised TypeError: bad operand (line 3 of your file)"
 
 
+def test_a_check_names_a_bug_only_when_it_sees_its_symptom(toy: Exercise) -> None:
+    symptom = by_id(judge.run(toy, fake_record(add1=3, add41=43), REFERENCE))
+    assert symptom["test_adds_one"].evidence == ("off-by-one",)
+    other_mistake = by_id(judge.run(toy, fake_record(add1=7, add41=0), REFERENCE))
+    assert other_mistake["test_adds_one"].outcome == "failed"
+    assert other_mistake["test_adds_one"].evidence == ()
+    raised = by_id(judge.run(toy, fake_record(add1=wire.ProbeError("TypeError", "x")), REFERENCE))
+    assert raised["test_adds_one"].evidence == ()
+
+
 def test_messages_never_show_check_source(toy: Exercise) -> None:
-    result = by_id(judge.run(toy, fake_record(add1=3), REFERENCE))["test_adds_one"]
-    assert result.message == "add_one should add exactly one; it gave 3."
+    result = by_id(judge.run(toy, fake_record(add1=5), REFERENCE))["test_adds_one"]
+    assert result.message == "add_one should add exactly one; it gave 5."
     assert "assert" not in result.message and "observe(" not in result.message
 
 

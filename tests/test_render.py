@@ -6,16 +6,19 @@ import io
 import json
 
 from grader.render import WRITERS, csv_gradebook, terminal
-from grader.results import BugFinding, CheckResult, PairResult
+from grader.results import BugFinding, CheckResult, PairResult, PossibleBugs
 
 CHECKS = (
-    CheckResult("test_a", "Words are separated", 0, 15, "failed", "Expected 11 words, got 1.", ("no-separator",)),
+    CheckResult("test_a", "Words are separated", 0, 15, "failed", "Expected 11 words, got 1.", ("no-separator",),
+                ("no-separator",)),
     CheckResult("test_b", "Follows the corpus", 25, 25, "passed", ""),
     CheckResult("test_c", "Public shape check", 0, 10, "missing", "Your code produced no result here.", (),
                 public=True, output="printed by student\n"),
 )
 RESULT = PairResult("bigram", "Bigram generator", "me.py", "ann", 25, 50, CHECKS,
                     (BugFinding("no-separator", "Words glued", "Use ' '.join.", ("test_a",)),),
+                    (PossibleBugs((BugFinding("a-bug", "Bug A", "Explains A.", ("test_d",)),
+                                   BugFinding("b-bug", "Bug B", "Explains B.", ("test_d",))), ("test_d",)),),
                     errors=("probe 'x' timed out",), isolation="test isolation")
 
 
@@ -24,7 +27,8 @@ def test_terminal_report_for_a_student() -> None:
     terminal.write([RESULT], stream, color=False, width=100)
     text = stream.getvalue()
     for fragment in ("ann: me.py   score 25/50", "Expected 11 words, got 1.", "Words glued", "Use ' '.join.",
-                     "probe 'x' timed out", "printed by student", "Isolation: test isolation", "no-separator"):
+                     "probe 'x' timed out", "printed by student", "Isolation: test isolation", "no-separator",
+                     "One of these", "Bug A", "Explains B."):
         assert fragment in text
 
 
@@ -32,7 +36,8 @@ def test_json_round_trips_through_the_model() -> None:
     stream = io.StringIO()
     WRITERS["json"]([RESULT], stream)
     data = json.loads(stream.getvalue())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
+    assert data["bugs_possible"][0]["one_of"][1]["id"] == "b-bug"
     assert PairResult.from_dict(data) == RESULT
 
 

@@ -63,8 +63,10 @@ def write_summary(results: list[PairResult], stream: TextIO) -> None:
                       str(sum(r.score == r.max_score for r in rows)), str(sum(bool(r.errors) for r in rows)))
     console.print(table)
     bugs = Counter((r.exercise, b.id, b.title) for r in results for b in r.bugs_found)
+    bugs.update((r.exercise, " or ".join(b.id for b in p.bugs), "one of these")
+                for r in results for p in r.bugs_possible)
     if bugs:
-        console.print("[bold]Most frequent known bugs[/]")
+        console.print("[bold]Most frequent known bugs (found on evidence)[/]")
         for (exercise, bug_id, title), count in bugs.most_common(10):
             console.print(f"  {count:>3} × {exercise} / {bug_id}: {title}")
 

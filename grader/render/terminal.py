@@ -39,7 +39,7 @@ def render(result: PairResult) -> Panel:
         parts.extend(Padding(Text(f"• {line}"), (0, 0, 0, 2)) for line in result.errors)
     parts.append(Text(""))
     parts.append(_table(result.checks))
-    failed = [c for c in result.checks if c.outcome != "passed" and c.cause != "import"]
+    failed = [c for c in result.checks if c.outcome != "passed" and not c.cause]
     blocked = [c for c in result.checks if c.cause == "import"]
     if failed or blocked:
         parts.append(Text("\nWhat to fix", style="bold"))
@@ -51,13 +51,19 @@ def render(result: PairResult) -> Panel:
             line = Text(f"{_SYMBOL[check.outcome]} {check.title}", style=_STYLE[check.outcome])
             parts.append(Padding(line, (0, 0, 0, 2)))
             parts.append(Padding(Text(check.message), (0, 0, 0, 4)))
-    if result.bugs_found:
-        # A failed check points at its bug; it can also fail for another reason, hence "may".
-        parts.append(Text("\nKnown bugs of the original snippet that your code may still have", style="bold red"))
+    if result.bugs_found or result.bugs_possible:
+        # Named only on evidence: a check saw this bug's symptom (see grader/diagnosis.py).
+        parts.append(Text("\nKnown bugs of the original snippet found in your code", style="bold red"))
         for bug in result.bugs_found:
-            parts.append(Text.from_markup(f"  • [bold]{escape(bug.title)}[/] ({escape(bug.id)}; "
-                                          f"{len(bug.checks)} check{'s' if len(bug.checks) > 1 else ''} failed)"))
+            parts.append(Text.from_markup(f"  • [bold]{escape(bug.title)}[/] ({escape(bug.id)}; seen by "
+                                          f"{len(bug.checks)} check{'s' if len(bug.checks) > 1 else ''})"))
             parts.append(Padding(Text(bug.explanation), (0, 0, 0, 4)))
+        for group in result.bugs_possible:
+            parts.append(Text.from_markup("  • [bold]One of these[/] (the checks cannot tell which):"))
+            for bug in group.bugs:
+                parts.append(Padding(Text.from_markup(f"– [bold]{escape(bug.title)}[/] ({escape(bug.id)})"),
+                                     (0, 0, 0, 4)))
+                parts.append(Padding(Text(bug.explanation), (0, 0, 0, 6)))
     outputs = [c for c in result.checks if c.public and c.output.strip()]
     for check in outputs:
         parts.append(Text(f"\nOutput of your code during public check '{check.title}':", style="dim"))
@@ -85,14 +91,14 @@ def _table(checks: Sequence[CheckResult]) -> Table:
     table.add_column("", width=1)
     table.add_column("Check")
     table.add_column("Points", justify="right")
-    table.add_column("Known bug")
+    table.add_column("Known bug seen")
     for check in checks:
         label = check.title + (" [public]" if check.public else "")
         table.add_row(
             Text(_SYMBOL[check.outcome], style=_STYLE[check.outcome]),
             Text(label),
             f"{_n(check.score)}/{_n(check.max_score)}",
-            ", ".join(check.known_bugs),
+            " or ".join(check.evidence),
         )
     return table
 
