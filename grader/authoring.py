@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import engine, judge, sandbox
+from . import engine, judge
 from . import submission as submissions
 from .exercise import Exercise
 from .results import PairResult
-from .worker import IMPORT_KEY
+from .sandbox import Pool
+from .wire import IMPORT_KEY
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ class VerifyReport:
         return all(f.ok for f in self.findings)
 
 
-def verify(exercise: Exercise, progress: Callable[[str], None] | None = None) -> VerifyReport:
+def verify(exercise: Exercise, pool: Pool, progress: Callable[[str], None] | None = None) -> VerifyReport:
     """Check every soundness claim of ``exercise``; never stops at the first failure."""
     say = progress or (lambda _: None)
     findings: list[Finding] = []
@@ -57,8 +58,8 @@ def verify(exercise: Exercise, progress: Callable[[str], None] | None = None) ->
 
     say(f"{exercise.id}: running the solution twice")
     solution = submissions.load(exercise.solution, exercise.id)
-    first, second = sandbox.run(exercise, solution), sandbox.run(exercise, solution)
-    result = engine.grade(exercise, solution)
+    first, second = pool.run(exercise, solution), pool.run(exercise, solution)
+    result = engine.grade(exercise, solution, pool)
     findings.append(Finding("solution", "scores full marks", result.score == result.max_score,
                             _failures(result)))
     findings.append(Finding("solution", "names no known bug", not _named(result), ", ".join(_named(result))))
@@ -70,7 +71,7 @@ def verify(exercise: Exercise, progress: Callable[[str], None] | None = None) ->
                             "differs in " + ", ".join(differing[:5]) if differing else ""))
 
     say(f"{exercise.id}: grading the stub")
-    stub = engine.grade_file(exercise, exercise.stub)
+    stub = engine.grade_file(exercise, exercise.stub, pool)
     graded.append(stub)
     findings.append(Finding("stub.py", "scores 0", stub.score == 0,
                             ", ".join(c.id for c in stub.checks if c.outcome == "passed")))
@@ -78,7 +79,7 @@ def verify(exercise: Exercise, progress: Callable[[str], None] | None = None) ->
     all_bug_checks = {s.id for s in specs if s.bugs}
     for original in exercise.originals:
         say(f"{exercise.id}: grading {original.name}")
-        result = engine.grade_file(exercise, original)
+        result = engine.grade_file(exercise, original, pool)
         graded.append(result)
         passing = sorted(c.id for c in result.checks if c.id in all_bug_checks and c.outcome == "passed")
         findings.append(Finding(original.name, "fails every check of every known bug", not passing,
@@ -88,7 +89,7 @@ def verify(exercise: Exercise, progress: Callable[[str], None] | None = None) ->
         if exercise.bug(bug_id) is None:
             continue
         say(f"{exercise.id}: grading mutant {bug_id}")
-        result = engine.grade_file(exercise, path)
+        result = engine.grade_file(exercise, path, pool)
         graded.append(result)
         tagged = {s.id for s in specs if bug_id in s.bugs}
         passing = sorted(c.id for c in result.checks if c.id in tagged and c.outcome == "passed")

@@ -77,7 +77,8 @@ def raised(error: ProbeError | None, type_name: str, *fragments: str) -> bool:
     For checks that recognise a bug by what the student's code raised, e.g.
     ``raised(observe.error("first_batch"), "AttributeError", "'next'")``.
     """
-    return error is not None and error.type == type_name and all(f in error.message for f in fragments)
+    return (error is not None and error.kind == "raised" and error.type == type_name
+            and all(f in error.message for f in fragments))
 
 
 def describe(value: Any, *, limit: int = 6) -> str:

@@ -24,3 +24,11 @@ class UsageError(GraderError):
     """The command line asked for something that does not exist."""
 
     exit_code = 2
+
+
+class SandboxError(GraderError):
+    """Student code cannot be run safely here (a required isolation layer is missing or broke)."""
+
+
+class SelfCheckError(GraderError):
+    """The pool graded a reference solution or a mutant wrongly: nobody may be graded on it."""

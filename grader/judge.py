@@ -1,6 +1,6 @@
 """Judge observations with the exercise's checks: pytest, in the trusted process.
 
-The checks never see the student's code, only the :class:`~grader.sandbox.RunRecord`
+The checks never see the student's code, only the :class:`~grader.record.RunRecord`
 that came back from the worker. A pytest plugin gives them the ``observe`` and
 ``expected`` fixtures and the ``points``/``bug`` marks, and records one outcome
 per collected check. The set of checks comes from collection here, so only an
@@ -27,11 +27,12 @@ from .errors import ExerciseError
 from .exercise import Exercise
 from .probing import case_key
 from .results import Cause, CheckResult, Outcome
-from .sandbox import RunRecord
-from .worker import IMPORT_KEY
+from .record import RunRecord
+from .wire import IMPORT_KEY
 
-# Errors the sandbox writes in the student's words already; others get "Your code raised".
-_SELF_EXPLAINING = {"Timeout", "Crashed", "UnsupportedValue"}
+
+class BrokenCheck(LookupError):
+    """The check itself is wrong (an undeclared probe case, no reference value): an authoring error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,19 +140,19 @@ class _JudgePlugin:
             self.observed.setdefault(self._current, []).append(key)
         record = self.record
         assert record is not None
-        if record.plan is not None and key not in record.plan:
-            raise LookupError(f"check asked for probe case {key!r}, which probes.py does not declare")
+        if key not in record.plan:
+            raise BrokenCheck(f"the check asked for probe case {key!r}, which probes.py does not declare")
         if key not in record.observations:
             raise ObservationMissing("Not run: grading stopped before this case (see Problems above).")
         observation = record.observations[key]
         if isinstance(observation, wire.ProbeError):
-            if observation.type == "ImportFailed":
-                raise ImportBlocked(observation.message, record.observations.get(IMPORT_KEY))
+            if observation.kind == "import-blocked":
+                raise ImportBlocked(observation.message, self._error(name, **case))
+            if observation.kind != "raised":  # timeout, crash, ...: already said in the student's words
+                raise ProbeFailed(observation.message, observation)
             if key == IMPORT_KEY:
                 raise ProbeFailed(f"Your file could not be imported: {observation.type}: {observation.message}",
                                   observation)
-            if observation.type in _SELF_EXPLAINING:
-                raise ProbeFailed(observation.message, observation)
             raise ProbeFailed(f"Your code raised {observation.type}: {observation.message}", observation)
         return wire.decode(observation)
 
@@ -159,20 +160,21 @@ class _JudgePlugin:
         key = case_key(name, case)
         record = self.record
         assert record is not None
-        if record.plan is not None and key not in record.plan:
-            raise LookupError(f"check asked for probe case {key!r}, which probes.py does not declare")
+        if key not in record.plan:
+            raise BrokenCheck(f"the check asked for probe case {key!r}, which probes.py does not declare")
         observation = record.observations.get(key)
-        if isinstance(observation, wire.ProbeError) and observation.type == "ImportFailed":
-            return record.observations.get(IMPORT_KEY)  # the import's own error, for every case it blocked
+        if isinstance(observation, wire.ProbeError) and observation.kind == "import-blocked":
+            imported = record.observations.get(IMPORT_KEY)  # the import's own error, for every case it blocked
+            return imported if isinstance(imported, wire.ProbeError) else None
         return observation if isinstance(observation, wire.ProbeError) else None
 
     def _expected(self, name: str, **case: Any) -> Any:
         key = case_key(name, case)
         if self.reference is None:
-            raise LookupError("this exercise has no reference solution to compare with")
+            raise BrokenCheck("this exercise has no reference solution to compare with")
         observation = self.reference.observations.get(key)
         if observation is None or isinstance(observation, wire.ProbeError):
-            raise LookupError(f"the reference solution has no observation for {key!r}: {observation}")
+            raise BrokenCheck(f"the reference solution has no observation for {key!r}: {observation}")
         return wire.decode(observation)
 
     # -- collection ---------------------------------------------------------------------------
@@ -287,6 +289,6 @@ def _verdict(call: pytest.CallInfo[None]) -> tuple[Outcome, str]:
         return "failed", _author_message(str(error)) or "This check failed (its author gave no message)."
     if isinstance(error, pytest.skip.Exception):
         return "failed", "This check was skipped, so it earns nothing."
-    if isinstance(error, LookupError) and call.when == "call" and "probes.py" in str(error):
+    if isinstance(error, BrokenCheck):
         return "error", f"The check is broken: {error}"
     return "error", f"Your code's result could not be checked ({type(error).__name__}: {str(error)[:300]})."

@@ -1,11 +1,18 @@
-"""Messages between the worker and the grader: JSON lines, plain data only.
+"""The worker protocol's whole vocabulary: messages, keys, error kinds, and their encoding.
 
-Both sides import this module. The worker *encodes* what a probe returned
-(exact type checks; arrays as raw bytes with dtype and shape; never pickle).
+Both sides import this module and nothing else to talk to each other. The
+worker *encodes* what a probe returned (exact type checks; arrays as raw bytes
+with dtype and shape; never pickle) and sends JSON lines on a private pipe.
 The grader *decodes* every line strictly: a closed set of message types, caps
-on size and depth, arrays whose byte length matches their dtype and shape.
-Anything else is a :class:`ProtocolError`, which the sandbox treats like a
-crash: the observations it would have carried are missing, never passed.
+on size and depth, arrays whose byte length matches their dtype and shape,
+text made safe (no terminal escapes, valid UTF-8). Anything else is a
+:class:`ProtocolError`, which the supervisor treats like a crash: the
+observations it would have carried are missing, never passed.
+
+Messages (worker -> grader), each with the run's ``nonce``:
+``hello`` (the worker is up), ``start`` (``key``: a case begins),
+``observation`` (``key``, ``seconds``, ``output``, and ``value`` or ``error``),
+``done`` (every case of the job was sent).
 """
 
 from __future__ import annotations
@@ -16,21 +23,40 @@ import math
 import re
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32
-MAX_MESSAGE_CHARS = 2000
 ARRAY_TAG = "__array__"
 DTYPES = frozenset({
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "float16", "float32", "float64", "complex64", "complex128",
 })
-MESSAGE_TYPES = frozenset({"hello", "plan", "start", "observation", "done"})
-MAX_ERROR_LINES = 4
+MessageType = Literal["hello", "start", "observation", "done"]
+MESSAGE_TYPES: frozenset[str] = frozenset(get_args(MessageType))
+MAX_ERROR_LINES = 2  # a student's exception message may echo a hidden input: keep it to a short line or two
+MAX_MESSAGE_CHARS = 400
 MAX_OUTPUT_CHARS = 64 * 1024  # ceiling for one case, whatever [limits] output_kb says
+
+IMPORT_KEY = "import{}"
+"""The observation key of importing the submission (``case_key("import", {})``)."""
+CPU_LIMIT_EXIT = 75
+"""Exit status of a worker that hit its CPU-time limit (a signal's death is not visible from outside its namespace)."""
+
+ErrorKind = Literal["raised", "import-blocked", "unsupported", "timeout", "budget", "crashed", "cpu-limit"]
+"""Why an observation is an error instead of a value.
+
+Sent by the worker: ``raised`` (the student's code raised ``type``),
+``import-blocked`` (the case could not run: the import failed), ``unsupported``
+(the code returned something that is not plain data). Decided by the grader
+only, never accepted from a worker: ``timeout`` (the case ran past its own
+deadline), ``budget`` (the submission's total time ran out during it),
+``crashed`` (the worker process ended), ``cpu-limit``.
+"""
+WORKER_ERROR_KINDS: frozenset[str] = frozenset({"raised", "import-blocked", "unsupported"})
 _ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ProtocolError(Exception):
@@ -43,13 +69,20 @@ class UnsupportedValue(TypeError):
 
 @dataclass(frozen=True, slots=True)
 class ProbeError:
-    """The student's code raised while a probe ran it (or the probe could not run)."""
+    """A probe case gave no value: the student's code raised, hung, crashed, ... (see :data:`ErrorKind`)."""
 
+    kind: ErrorKind
     type: str
+    """The exception's class name for ``raised``; empty otherwise."""
     message: str
+    """For the student, capped; may echo what the student's code printed into its exception."""
 
     def to_dict(self) -> dict[str, str]:
-        return {"type": self.type, "message": self.message}
+        return {"kind": self.kind, "type": self.type, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ProbeError:
+        return cls(data["kind"], data["type"], data["message"])
 
 
 # ---- worker side -----------------------------------------------------------------------------
@@ -65,8 +98,10 @@ def encode(value: Any, depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
         raise UnsupportedValue("value is nested too deeply")
     kind = type(value)
-    if value is None or kind in (bool, int, str):
+    if value is None or kind in (bool, int):
         return value
+    if kind is str:
+        return valid_unicode(value)
     if kind is float:
         return value if math.isfinite(value) else {"__float__": repr(value)}
     if isinstance(value, (list, tuple)):
@@ -77,7 +112,7 @@ def encode(value: Any, depth: int = 0) -> Any:
         for key, item in dict.items(value):
             if type(key) is not str:
                 raise UnsupportedValue(f"dict keys must be str, not {type(key).__name__}")
-            out[key] = encode(item, depth + 1)
+            out[valid_unicode(key)] = encode(item, depth + 1)
         return out
     np = sys.modules.get("numpy")
     if np is not None and isinstance(value, np.generic) and value.dtype.kind in "biuf":
@@ -133,7 +168,7 @@ def safe_error(exc: BaseException) -> ProbeError:
         text = "<message could not be formatted>"
     if not isinstance(name, str):
         name = "Exception"
-    return ProbeError(name[:100], text[:MAX_MESSAGE_CHARS])
+    return ProbeError("raised", name[:100], text[:4 * MAX_MESSAGE_CHARS])
 
 
 # ---- grader side ------------------------------------------------------------------------------
@@ -152,12 +187,6 @@ def parse_message(line: bytes) -> dict[str, Any]:
     kind = message["type"]
     if kind in ("start", "observation") and not isinstance(message.get("key"), str):
         raise ProtocolError(f"{kind} message without a key")
-    if kind == "plan":
-        keys, timeouts = message.get("keys"), message.get("timeouts")
-        if not (isinstance(keys, list) and all(isinstance(k, str) for k in keys)
-                and isinstance(timeouts, list) and len(timeouts) == len(keys) - 1
-                and all(t is None or (type(t) in (int, float) and t > 0) for t in timeouts)):
-            raise ProtocolError("malformed plan")
     if kind == "observation":
         if ("value" in message) == ("error" in message):
             raise ProtocolError("observation must carry exactly one of value or error")
@@ -174,11 +203,13 @@ def parse_message(line: bytes) -> dict[str, Any]:
 
 
 def clean_text(text: str, *, max_lines: int | None = None, max_chars: int | None = None) -> str:
-    """Text from the worker made safe to show: no terminal escapes or control characters.
+    """Text from the worker made safe to show: valid UTF-8, no terminal escapes or control characters.
 
     Everything the student's code wrote can reach a TA's terminal; an escape
-    sequence there could rewrite the screen or the window title.
+    sequence there could rewrite the screen or the window title. A lone
+    surrogate (``"\\udcff"``, valid in JSON) would break every UTF-8 writer.
     """
+    text = valid_unicode(text)
     text = _CONTROL.sub("", _ANSI.sub("", text.replace("\r\n", "\n")))
     if max_lines is not None:
         lines = [line.rstrip() for line in text.splitlines() if line.strip()]
@@ -188,11 +219,18 @@ def clean_text(text: str, *, max_lines: int | None = None, max_chars: int | None
     return text
 
 
+def valid_unicode(text: str) -> str:
+    """``text`` with lone surrogates replaced, so that it encodes as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def parse_error(data: Any) -> ProbeError:
-    if not (isinstance(data, dict) and set(data) == {"type", "message"}
+    if not (isinstance(data, dict) and set(data) == {"kind", "type", "message"}
             and all(isinstance(v, str) for v in data.values())):
         raise ProtocolError("malformed error")
-    return ProbeError(clean_text(data["type"], max_lines=1, max_chars=100),
+    if data["kind"] not in WORKER_ERROR_KINDS:
+        raise ProtocolError(f"a worker may not report an error of kind {data['kind']!r}")
+    return ProbeError(data["kind"], clean_text(data["type"], max_lines=1, max_chars=100),
                       clean_text(data["message"], max_lines=MAX_ERROR_LINES, max_chars=MAX_MESSAGE_CHARS))
 
 
@@ -200,7 +238,13 @@ def check_value(value: Any, depth: int = 0) -> None:
     """Validate an encoded value without decoding it (arrays: sizes must match)."""
     if depth > MAX_DEPTH:
         raise ProtocolError("value nested too deeply")
-    if value is None or type(value) in (bool, int, float, str):
+    if value is None or type(value) in (bool, int, float):
+        return
+    if type(value) is str:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ProtocolError("text that is not valid Unicode (a lone surrogate)") from None
         return
     if type(value) is list:
         for item in value:
@@ -213,7 +257,8 @@ def check_value(value: Any, depth: int = 0) -> None:
             if set(value) != {"__float__"} or value["__float__"] not in ("nan", "inf", "-inf"):
                 raise ProtocolError("malformed special float")
         else:
-            for item in value.values():
+            for key, item in value.items():
+                check_value(key, depth + 1)
                 check_value(item, depth + 1)
         return
     raise ProtocolError(f"unexpected JSON type {type(value).__name__}")

@@ -1,9 +1,11 @@
-"""Inside the sandbox: import the submission, run every probe case, send observations.
+"""Inside the sandbox: one pair's worker: import the submission, run every probe case, send observations.
 
-Started by ``sandbox.py`` as ``python -P -s -B -m grader.worker --job FILE --fd N``.
-It limits itself (rlimits) before any student code runs, writes protocol
-messages only to fd N (never stdout, which the student owns), and ends with
-``os._exit`` so that the student's ``atexit`` handlers and finalisers never run.
+The zygote (``sandbox/zygote.py``) forks a process per pair, isolates it and
+calls :func:`run_job` with the job it read from the grader. The worker limits
+itself (rlimits) before any student code runs, writes protocol messages only to
+its channel (never stdout, which the student owns), captures what each case
+prints into a memory file the grader also holds, and ends with ``os._exit`` so
+that the student's ``atexit`` handlers and finalisers never run.
 
 This process holds no expected values and runs no checks: whatever the student's
 code does here can change the observations, never the verdict.
@@ -11,9 +13,8 @@ code does here can change the observations, never the verdict.
 
 from __future__ import annotations
 
-import argparse
+import base64
 import importlib.util
-import json
 import os
 import resource
 import signal
@@ -22,48 +23,44 @@ import time
 import traceback
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 from . import wire
 from .probing import ProbeSpec, case_key, collect, seed_everything
 from .submission import NOTEBOOK_CELL_MARK
 
-IMPORT_KEY = case_key("import", {})
-CASE_OUTPUT_FILE = "case-output.txt"
-CPU_LIMIT_EXIT = 75
-"""Exit status of a worker that hit its CPU-time limit (a signal's death is not visible through unshare)."""
 STUDENT_MODULE = "submission"
+ENTRY_FILE = "submission.py"
 
 
 class CaseOutput:
-    """Sends fd 1 and 2 to a file while one case runs, so its output is attributed exactly.
+    """Sends fd 1 and 2 to a memory file while one case runs, so its output is attributed exactly.
 
     File descriptors, not ``sys.stdout``: output written by C code or
-    subprocesses is caught too. The parent reads the same file when a case
-    hangs or crashes before it could report.
+    subprocesses is caught too. The grader holds its own descriptor of the same
+    memory file and reads it when a case hangs or crashes before it could report;
+    no path is involved, so nothing the student plants can redirect that read.
     """
 
-    def __init__(self, path: Path, limit: int) -> None:
-        self.path = path
+    def __init__(self, fd: int, limit: int) -> None:
+        self.fd = fd
         self.limit = limit
-        self.saved = (os.dup(1), os.dup(2))
-        for fd in self.saved:
-            os.set_inheritable(fd, False)
+        self.quiet = os.open(os.devnull, os.O_WRONLY)
+        os.set_inheritable(self.fd, False)
 
     def start(self) -> None:
         _flush_output()
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        os.close(fd)
+        os.ftruncate(self.fd, 0)
+        os.lseek(self.fd, 0, os.SEEK_SET)
+        os.dup2(self.fd, 1)
+        os.dup2(self.fd, 2)
 
     def stop(self) -> str:
         _flush_output()
-        os.dup2(self.saved[0], 1)
-        os.dup2(self.saved[1], 2)
+        os.dup2(self.quiet, 1)
+        os.dup2(self.quiet, 2)
         try:
-            with open(self.path, "rb") as f:
-                return f.read(self.limit).decode("utf-8", errors="replace")
+            return os.pread(self.fd, self.limit, 0).decode("utf-8", errors="replace")
         except OSError:
             return ""
 
@@ -83,76 +80,103 @@ class Channel:
             view = view[os.write(self.fd, view):]
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="grader.worker")
-    parser.add_argument("--job", required=True)
-    parser.add_argument("--fd", type=int, required=True)
-    args = parser.parse_args(argv)
-    job_file = Path(args.job)
-    job = json.loads(job_file.read_text())
-    job_file.unlink()  # the nonce in it must not be readable by the student's code
-    channel = Channel(args.fd, job["nonce"])
+def run_job(job: dict[str, Any], channel_fd: int, output_fd: int) -> NoReturn:
+    """Run one job (see ``sandbox/pool.py`` for its fields) and exit; never returns."""
+    channel = Channel(channel_fd, job["nonce"])
     _limit_resources(job["limits"])
-    channel.send({"type": "hello", "pid": os.getpid()})
-
-    preload(job["preload"])
-    probes = _load_probes(Path(job["probes"]))
-    cases = [(spec, case) for spec in probes for case in spec.cases]
-    channel.send({"type": "plan", "keys": [IMPORT_KEY] + [case_key(s.name, c) for s, c in cases],
-                  "timeouts": [s.timeout for s, _ in cases]})
+    channel.send({"type": "hello"})
+    after_fork(job["preload"])
+    entry = _lay_out(job["submission"])
+    probes = _load_probes(job["probes"])
     skip = set(job["skip"])
-
-    output = CaseOutput(Path(job["output"]), job["output_bytes"])
-    student, import_error = _import_submission(Path(job["submission"]), channel, skip, output)
-    for spec, case in cases:
-        key = case_key(spec.name, case)
-        if key in skip:
-            continue
-        channel.send({"type": "start", "key": key})
-        if import_error is not None:
-            channel.send({"type": "observation", "key": key, "seconds": 0.0, "error": import_error})
-            continue
-        output.start()
-        message = _run_case(spec, case, key, student, Path(job["submission"]))
-        message["output"] = output.stop()
-        _send_observation(channel, message)
+    output = CaseOutput(output_fd, job["output_bytes"])
+    student, import_error = _import_submission(entry, channel, skip, output)
+    for spec in probes:
+        for case in spec.cases:
+            key = case_key(spec.name, case)
+            if key in skip:
+                continue
+            channel.send({"type": "start", "key": key})
+            if import_error is not None:
+                channel.send({"type": "observation", "key": key, "seconds": 0.0, "error": import_error})
+                continue
+            output.start()
+            message = _run_case(spec, case, key, student, entry)
+            message["output"] = output.stop()
+            _send_observation(channel, message)
     channel.send({"type": "done"})
     os._exit(0)
 
 
-def preload(modules: list[str]) -> None:
-    """Import the exercise's ``preload`` modules before the student's code, torch with threads pinned to 1.
+def warm(modules: list[str]) -> None:
+    """Import the exercise's ``preload`` modules (in the zygote, before any fork).
 
-    Pinning must happen before the first op (KNOWN_BUGS.md §1-2): two threads
-    made tiny models 5-8x slower on these machines.
+    torch: threads pinned to 1 before the first op and an optimizer built, so
+    that its lazy imports are paid once, here (KNOWN_BUGS.md §2). TensorFlow:
+    imported only; one op or one Keras model here would make every child's
+    ``fit`` hang.
     """
     for name in modules:
         importlib.import_module(name)
-        if name == "torch":
-            import torch
+    if "torch" in sys.modules:
+        import torch
 
-            torch.set_num_threads(1)
-            torch.set_num_interop_threads(1)
-        elif name == "tensorflow":
-            import tensorflow as tf
+        torch.set_num_threads(1)
+        torch.set_num_interop_threads(1)
+        torch.optim.Adam(torch.nn.Linear(1, 1).parameters())
 
+
+def after_fork(modules: list[str]) -> None:
+    """In the pair's process: what may only happen after the fork (TensorFlow's thread pools)."""
+    for name in modules:
+        importlib.import_module(name)  # already imported by a warm zygote: free
+    if "tensorflow" in sys.modules:
+        tf = sys.modules["tensorflow"]
+        try:
             tf.config.threading.set_intra_op_parallelism_threads(1)
             tf.config.threading.set_inter_op_parallelism_threads(1)
+        except RuntimeError:
+            pass  # the runtime is already initialised (an op ran): nothing to pin any more
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
+
+
+def _lay_out(submission: dict[str, Any]) -> Path:
+    """Write the student's files into the (private, fresh) working folder; return the entry file."""
+    work = Path.cwd()
+    for relative, data in submission["files"]:
+        target = (work / relative).resolve()
+        if work.resolve() not in target.parents:
+            continue  # submission.py already refused such paths; this is the second lock
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(data))
+    entry = work / ENTRY_FILE
+    entry.write_text(submission["source"], encoding="utf-8")
+    return entry
 
 
 def _on_cpu_limit(signum: int, frame: Any) -> None:
-    os._exit(CPU_LIMIT_EXIT)
+    os._exit(wire.CPU_LIMIT_EXIT)
 
 
 def _limit_resources(limits: dict[str, Any]) -> None:
+    """rlimits for this process and everything it starts.
+
+    Memory is ``RLIMIT_DATA`` (not ``RLIMIT_AS``, which breaks TensorFlow),
+    counted on top of what this process already holds: a worker forked from a
+    warm zygote inherits the frameworks' heap, and a limit that ignored it would
+    make every answer fail.
+    """
     signal.signal(signal.SIGXCPU, _on_cpu_limit)  # code stuck in C gets SIGKILL a second later
     cpu = int(limits["cpu_seconds"])
-    memory = int(limits["memory_mb"]) * 1024 * 1024
+    memory = _data_in_use() + int(limits["memory_mb"]) * 1024 * 1024
     for which, soft, hard in (
         (resource.RLIMIT_CPU, cpu, cpu + 1),  # SIGXCPU first, SIGKILL a second later
-        (resource.RLIMIT_DATA, memory, memory),  # not RLIMIT_AS: it breaks TensorFlow
+        (resource.RLIMIT_DATA, memory, memory),
         (resource.RLIMIT_FSIZE, 64 * 1024 * 1024, 64 * 1024 * 1024),
         (resource.RLIMIT_CORE, 0, 0),
+        (resource.RLIMIT_NOFILE, 1024, 1024),
+        (resource.RLIMIT_NPROC, 512, 512),  # processes and threads of this uid (in this user namespace)
     ):
         try:
             resource.setrlimit(which, (soft, hard))
@@ -160,11 +184,23 @@ def _limit_resources(limits: dict[str, Any]) -> None:
             pass  # cannot tighten beyond the current hard limit: keep that one
 
 
-def _load_probes(path: Path) -> list[ProbeSpec]:
-    spec = importlib.util.spec_from_file_location("grader_exercise_probes", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def _data_in_use() -> int:
+    """Bytes of this process's data segment now (``VmData``), or 0 if unknown."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _load_probes(source: str) -> list[ProbeSpec]:
+    """The exercise's probes, from the text the grader sent (never from a file the student could rewrite)."""
+    module = ModuleType("grader_exercise_probes")
+    module.__file__ = "<probes>"
+    exec(compile(source, "<probes>", "exec"), module.__dict__)
     return collect(vars(module))
 
 
@@ -175,8 +211,8 @@ def _import_submission(path: Path, channel: Channel, skip: set[str], output: Cas
     os.chdir(path.parent)
     before = set(sys.modules)
     started = time.perf_counter()
-    if IMPORT_KEY not in skip:
-        channel.send({"type": "start", "key": IMPORT_KEY})
+    if wire.IMPORT_KEY not in skip:
+        channel.send({"type": "start", "key": wire.IMPORT_KEY})
     seed_everything(0)
     output.start()
     try:
@@ -188,16 +224,17 @@ def _import_submission(path: Path, channel: Channel, skip: set[str], output: Cas
     except BaseException as exc:  # SystemExit and KeyboardInterrupt included: they are the student's
         error = _describe_failure(exc, path)
         printed = output.stop()
-        if IMPORT_KEY not in skip:
-            channel.send({"type": "observation", "key": IMPORT_KEY, "seconds": time.perf_counter() - started,
+        if wire.IMPORT_KEY not in skip:
+            channel.send({"type": "observation", "key": wire.IMPORT_KEY, "seconds": time.perf_counter() - started,
                           "error": error.to_dict(), "output": printed})
-        failed = wire.ProbeError("ImportFailed", f"Your file could not be imported: {error.type}: {error.message}")
+        failed = wire.ProbeError("import-blocked", error.type,
+                                 f"Your file could not be imported: {error.type}: {error.message}")
         return None, failed.to_dict()
     printed = output.stop()
     seconds = time.perf_counter() - started
     modules = sorted({name.split(".")[0] for name in set(sys.modules) - before} - {STUDENT_MODULE})
-    if IMPORT_KEY not in skip:
-        channel.send({"type": "observation", "key": IMPORT_KEY, "seconds": seconds,
+    if wire.IMPORT_KEY not in skip:
+        channel.send({"type": "observation", "key": wire.IMPORT_KEY, "seconds": seconds,
                       "value": {"seconds": seconds, "modules": modules}, "output": printed})
     return module, None
 
@@ -210,7 +247,7 @@ def _run_case(spec: ProbeSpec, case: dict[str, Any], key: str, student: Any, stu
         value = wire.encode(spec.function(student, **case))
         message = {"type": "observation", "key": key, "value": value}
     except wire.UnsupportedValue as exc:
-        error = wire.ProbeError("UnsupportedValue", f"your code returned a value that cannot be checked: {exc}")
+        error = wire.ProbeError("unsupported", "", f"Your code returned a value that cannot be checked: {exc}")
         message = {"type": "observation", "key": key, "error": error.to_dict()}
     except BaseException as exc:
         error = _describe_failure(exc, student_file)
@@ -223,7 +260,7 @@ def _send_observation(channel: Channel, message: dict[str, Any]) -> None:
     try:
         channel.send(message)
     except ValueError as exc:  # too large to send
-        error = wire.ProbeError("UnsupportedValue", str(exc))
+        error = wire.ProbeError("unsupported", "", str(exc))
         channel.send({"type": "observation", "key": message["key"], "seconds": message["seconds"],
                       "error": error.to_dict()})
 
@@ -250,10 +287,10 @@ def _describe_failure(exc: BaseException, student_file: Path) -> wire.ProbeError
     if isinstance(exc, MemoryError) and not message:
         message = "ran out of memory (the grader's memory limit was reached)"
     # Trim before adding the location, so that a long (Keras) message cannot push it out.
-    message = wire.clean_text(message, max_lines=wire.MAX_ERROR_LINES - 1, max_chars=wire.MAX_MESSAGE_CHARS - 80)
+    message = wire.clean_text(message, max_lines=wire.MAX_ERROR_LINES, max_chars=wire.MAX_MESSAGE_CHARS - 80)
     if line is not None:
         message += f" ({_locate(student_file, line)})"
-    return wire.ProbeError(error.type, message[: wire.MAX_MESSAGE_CHARS])
+    return wire.ProbeError("raised", error.type, message[: wire.MAX_MESSAGE_CHARS])
 
 
 def _locate(student_file: Path, line: int) -> str:
@@ -276,6 +313,3 @@ def _flush_output() -> None:
         except BaseException:
             pass
 
-
-if __name__ == "__main__":
-    main()

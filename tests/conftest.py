@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from grader.exercise import Course, Exercise
+from grader.sandbox import Pool
 
 HERE = Path(__file__).parent
 TOY_COURSE = HERE / "fixtures" / "course"
@@ -22,6 +23,13 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     mp.delenv("GRADER_COURSE", raising=False)
     yield
     mp.undo()
+
+
+@pytest.fixture(scope="session")
+def pool(_private_cache: None) -> Pool:
+    """One warm pool for the whole session (two slots), hiding the toy course from its workers."""
+    with Pool(2, hidden=(TOY_COURSE,)) as shared:
+        yield shared
 
 
 @pytest.fixture

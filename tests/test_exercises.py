@@ -14,14 +14,15 @@ import pytest
 
 from grader import authoring, engine
 from grader.exercise import find_course
+from grader.sandbox import Pool
 
 COURSE = find_course(Path(__file__).parent.parent)
 SUBMISSIONS = Path(__file__).parent / "submissions"
 
 
 @pytest.mark.parametrize("exercise_id", COURSE.ids())
-def test_exercise_is_sound(exercise_id: str) -> None:
-    report = authoring.verify(COURSE.get(exercise_id))
+def test_exercise_is_sound(exercise_id: str, pool: Pool) -> None:
+    report = authoring.verify(COURSE.get(exercise_id), pool)
     failures = [f"{f.subject}: {f.claim} ({f.detail})" for f in report.findings if not f.ok]
     assert not failures, "\n".join(failures)
 
@@ -31,15 +32,16 @@ def _submissions(prefix: str) -> list[tuple[str, Path]]:
 
 
 @pytest.mark.parametrize(("exercise_id", "path"), _submissions("correct"), ids=lambda v: getattr(v, "name", v))
-def test_other_correct_implementations_score_full_marks(exercise_id: str, path: Path) -> None:
-    result = engine.grade_file(COURSE.get(exercise_id), path)
+def test_other_correct_implementations_score_full_marks(exercise_id: str, path: Path, pool: Pool) -> None:
+    result = engine.grade_file(COURSE.get(exercise_id), path, pool)
     failed = [f"{c.id}: {c.message}" for c in result.checks if c.outcome != "passed"]
     assert result.score == result.max_score, "\n".join(failed)
 
 
 @pytest.mark.parametrize(("exercise_id", "path"), _submissions("buggy"), ids=lambda v: getattr(v, "name", v))
-def test_plausible_buggy_implementations_lose_points_with_a_message(exercise_id: str, path: Path) -> None:
-    result = engine.grade_file(COURSE.get(exercise_id), path)
+def test_plausible_buggy_implementations_lose_points_with_a_message(exercise_id: str, path: Path,
+                                                                   pool: Pool) -> None:
+    result = engine.grade_file(COURSE.get(exercise_id), path, pool)
     failed = [c for c in result.checks if c.outcome != "passed"]
     assert result.score < result.max_score
     assert all(len(c.message) > 20 for c in failed)

@@ -10,7 +10,7 @@ import pytest
 from grader import judge, wire
 from grader.errors import ExerciseError
 from grader.exercise import Course, Exercise
-from grader.sandbox import RunRecord
+from grader.record import RunRecord
 
 from .conftest import TOY_COURSE
 
@@ -48,13 +48,13 @@ def test_missing_observation_is_missing_not_passed(toy: Exercise) -> None:
     assert not results["test_matches_reference"].evidence  # a check that did not run saw nothing
 
 
-def test_no_plan_at_all_means_every_check_is_missing(toy: Exercise) -> None:
-    record = RunRecord(None, {}, "crash", ("worker died",), "test")
+def test_no_observation_at_all_means_every_check_is_missing(toy: Exercise) -> None:
+    record = RunRecord(PLAN, {}, "crash", ("worker died",), "test")
     assert {r.outcome for r in judge.run(toy, record, REFERENCE)} == {"missing"}
 
 
 def test_probe_error_fails_with_the_students_exception(toy: Exercise) -> None:
-    record = fake_record(add1=wire.ProbeError("TypeError", "bad operand (line 3 of your file)"))
+    record = fake_record(add1=wire.ProbeError("raised", "TypeError", "bad operand (line 3 of your file)"))
     result = by_id(judge.run(toy, record, REFERENCE))["test_adds_one"]
     assert result.outcome == "failed"
     assert result.message == "Your code raised TypeError: bad operand (line 3 of your file)"
@@ -66,7 +66,7 @@ def test_a_check_names_a_bug_only_when_it_sees_its_symptom(toy: Exercise) -> Non
     other_mistake = by_id(judge.run(toy, fake_record(add1=7, add41=0), REFERENCE))
     assert other_mistake["test_adds_one"].outcome == "failed"
     assert other_mistake["test_adds_one"].evidence == ()
-    raised = by_id(judge.run(toy, fake_record(add1=wire.ProbeError("TypeError", "x")), REFERENCE))
+    raised = by_id(judge.run(toy, fake_record(add1=wire.ProbeError("raised", "TypeError", "x")), REFERENCE))
     assert raised["test_adds_one"].evidence == ()
 
 

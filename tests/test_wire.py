@@ -63,6 +63,8 @@ def test_worker_refuses_anything_but_plain_data(value: object) -> None:
     b'"shape": [1], "data": "AAAAAAAAAAA="}}}',
     b'{"type": "observation", "key": "k", "seconds": 0, "error": {"type": 1, "message": "x"}}',
     b'{"type": "plan", "keys": ["a", "b"], "timeouts": []}',
+    b'{"type": "observation", "key": "k", "seconds": 0, "error": {"kind": "timeout", "type": "", "message": ""}}',
+    b'{"type": "observation", "key": "k", "seconds": 0, "value": "\\udcff"}',
     b"[" * 100000 + b"]" * 100000,
 ])
 def test_grader_refuses_malformed_messages(line: bytes) -> None:
@@ -89,8 +91,14 @@ def test_numpy_scalars_and_container_subclasses_become_plain_data() -> None:
 
 def test_student_text_loses_terminal_escapes_and_extra_lines() -> None:
     line = wire.dump_message({"type": "observation", "key": "k", "seconds": 0, "error": {
-        "type": "Value\x1b]0;pwned\x07Error",
+        "kind": "raised", "type": "Value\x1b]0;pwned\x07Error",
         "message": "\x1b[1mbold\x1b[0m\r\nline 2\n\nline 3\nline 4\nline 5\x00\x07"}})
     error = wire.parse_message(line)["error"]
     assert error.type == "ValueError"
-    assert error.message == "bold\nline 2\nline 3\nline 4 ..."
+    assert error.message == "bold\nline 2 ..."  # a hidden input echoed in a message gets out a line or two at most
+
+
+def test_output_with_a_lone_surrogate_becomes_valid_utf8() -> None:
+    line = b'{"type": "observation", "key": "k", "seconds": 0, "value": 1, "output": "a\\udcffb"}'
+    output = wire.parse_message(line)["output"]
+    assert output.encode("utf-8") == "a\ufffdb".encode()
