@@ -26,8 +26,8 @@ from .checking import CheckFailed, ImportBlocked, ObservationMissing, ProbeFaile
 from .errors import ExerciseError
 from .exercise import Exercise
 from .probing import case_key
-from .results import Cause, CheckResult, Outcome
 from .record import RunRecord
+from .results import Cause, CheckResult, Outcome
 from .wire import IMPORT_KEY
 
 

@@ -6,6 +6,7 @@ explicit pass of a check earns points.
 
 from __future__ import annotations
 
+import io
 import time
 from pathlib import Path
 
@@ -48,6 +49,9 @@ HOSTILE_CASES = [
     ("forges_protocol.py", 0, "broke the protocol"),
     ("output_flood.py", 10, ""),
     ("latin1.py", 0, "is not UTF-8"),
+    ("hangs_late.py", 8, "did not finish within 3 s"),
+    ("plants_links.py", 8, "exit status 3"),
+    ("surrogates.py", 4, "lone surrogate \ufffd in a message"),
 ]
 
 
@@ -59,6 +63,31 @@ def test_hostile_submission_is_contained(toy: Exercise, pool: Pool, name: str, s
     text = " ".join([*result.errors, *(c.message for c in result.checks)])
     assert fragment in text
     assert time.monotonic() - started < toy.limits.wall_seconds + 30
+
+
+def test_a_hang_costs_only_the_checks_that_need_it_whatever_the_order(toy: Exercise, pool: Pool) -> None:
+    early = {c.id: c.outcome for c in engine.grade_file(toy, HOSTILE / "hangs.py", pool).checks}
+    late = {c.id: c.outcome for c in engine.grade_file(toy, HOSTILE / "hangs_late.py", pool).checks}
+    assert early["test_scaled"] == "passed" and late["test_adds_one"] == "passed"
+    assert early["test_adds_one"] == "failed" and late["test_scaled"] == "failed"
+
+
+def test_a_planted_link_never_reaches_the_report(toy: Exercise, pool: Pool) -> None:
+    result = engine.grade_file(toy, HOSTILE / "plants_links.py", pool)
+    public = next(c for c in result.checks if c.public)
+    assert public.output.splitlines() == ["visible output from the student's code", "only what I printed"]
+
+
+def test_text_that_is_not_unicode_comes_out_as_valid_utf8(toy: Exercise, pool: Pool) -> None:
+    import json
+
+    from grader.render import WRITERS
+
+    result = engine.grade_file(toy, HOSTILE / "surrogates.py", pool)
+    stream = io.StringIO()
+    WRITERS["json"]([result], stream)
+    stream.getvalue().encode("utf-8")  # raises on a lone surrogate
+    assert json.loads(stream.getvalue())["score"] == result.score
 
 
 def test_a_hang_at_import_costs_only_that_submission(toy: Exercise, pool: Pool) -> None:

@@ -145,7 +145,8 @@ def zygote_command(host: Host, slot: int, preload: Sequence[str], control_fd: in
         "tmpfs": [[path, size] for path, size in tmpfs.items()],
         "work": work,
     }
-    python = [sys.executable, "-I", "-B", "-m", "grader.sandbox.zygote", json.dumps(config)]
+    # Not -I: it would ignore PYTHONHASHSEED; the environment is ours entirely (--clearenv).
+    python = [sys.executable, "-s", "-P", "-B", "-u", "-m", "grader.sandbox.zygote", json.dumps(config)]
     argv = python if host.bwrap is None else [*_bwrap_args(host.bwrap, env, hidden), *python]
     if cpu is not None and shutil.which("taskset"):
         argv = ["taskset", "--cpu-list", str(cpu), *argv]
@@ -180,6 +181,7 @@ def worker_environment(home: str) -> dict[str, str]:
         "PYTHONHASHSEED": "0",  # set iteration order must not vary between runs
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONIOENCODING": "utf-8",
+        "PYTHONUNBUFFERED": "1",  # what a case printed survives a crash or a kill
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",

@@ -1,6 +1,6 @@
 """Inside the sandbox: a warm fork server. It imports the frameworks once, then forks one process per pair.
 
-Started by the pool as ``python -I -B -m grader.sandbox.zygote CONFIG`` inside
+Started by the pool as ``python -s -P -B -u -m grader.sandbox.zygote CONFIG`` inside
 bubblewrap (see ``isolation.py``), with a control socket on a file descriptor.
 It never runs student code and never reads a job: for each pair it receives
 three descriptors over the socket (the protocol pipe, the memory file for case

@@ -1,0 +1,108 @@
+"""The warm pool: workers that die or hang are replaced, pairs graded at once score as they would alone."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from grader import engine
+from grader.errors import SandboxError
+from grader.exercise import Exercise
+from grader.sandbox import Pool, isolation
+
+from .conftest import HOSTILE, TOY_COURSE
+
+SOLUTION = TOY_COURSE / "solutions" / "toy.py"
+
+
+def scores(result) -> dict[str, str]:
+    return {c.id: c.outcome for c in result.checks}
+
+
+def test_pairs_graded_at_once_score_exactly_as_alone(toy: Exercise, pool: Pool) -> None:
+    files = [SOLUTION, toy.mutants["off-by-one"], HOSTILE / "hangs.py", HOSTILE / "os_exit_in_probe.py"]
+    alone = [scores(engine.grade_file(toy, f, pool)) for f in files]
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        together = list(executor.map(lambda f: scores(engine.grade_file(toy, f, pool)), files * 2))
+    assert together == alone * 2
+
+
+def test_a_zygote_killed_mid_pair_is_replaced_and_the_pair_still_graded(toy: Exercise) -> None:
+    with Pool(1, hidden=(TOY_COURSE,)) as pool:
+        engine.grade_file(toy, SOLUTION, pool)  # warm: the zygote exists
+        zygote = next(iter(pool._slots[0]._zygotes.values()))
+        killer = threading.Timer(0.5, lambda: os.killpg(zygote.process.pid, signal.SIGKILL))
+        killer.start()
+        try:
+            result = engine.grade_file(toy, HOSTILE / "hangs.py", pool)  # busy for seconds: killed meanwhile
+        finally:
+            killer.cancel()
+        assert result.score == 2 and {c.outcome for c in result.checks} <= {"passed", "failed"}
+        after = engine.grade_file(toy, SOLUTION, pool)  # the slot works again, with a fresh zygote
+        assert after.score == after.max_score
+
+
+def test_a_worker_killed_from_outside_costs_only_its_case(toy: Exercise, pool: Pool) -> None:
+    marker = f"{time.time_ns()}"
+    source = (HOSTILE / "hangs.py").read_text().replace("while True:\n        pass",
+                                                        f"import time\n    time.sleep(30)  # {marker}")
+    path = Path(pool_scratch()) / "sleeper.py"
+    path.write_text(source)
+
+    def kill_sleeper() -> None:
+        for _ in range(50):
+            found = subprocess.run(["pgrep", "-f", "grader.sandbox.zygote"], capture_output=True, text=True)
+            time.sleep(0.1)
+            for pid in found.stdout.split():
+                try:
+                    with open(f"/proc/{pid}/status") as f:
+                        if "\nPPid:" in f.read() and _is_pair(pid):
+                            os.kill(int(pid), signal.SIGKILL)
+                            return
+                except OSError:
+                    continue
+
+    killer = threading.Thread(target=kill_sleeper)
+    killer.start()
+    result = engine.grade_file(toy, path, pool)
+    killer.join()
+    assert scores(result)["test_scaled"] == "passed"
+    assert scores(result)["test_adds_one"] == "failed"
+
+
+def test_the_grader_refuses_without_a_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(isolation, "detect", lambda: isolation.Host(bwrap=None, slot_uids=False))
+    with pytest.raises(SandboxError, match="refusing to run student code"):
+        Pool(1)
+
+
+def test_reports_say_which_isolation_was_in_force(toy: Exercise, pool: Pool) -> None:
+    result = engine.grade_file(toy, SOLUTION, pool)
+    if isolation.detect().bwrap is not None:
+        assert "bubblewrap" in result.isolation and "NOT in force" not in result.isolation.split("seccomp")[0]
+
+
+def pool_scratch() -> str:
+    import tempfile
+
+    return tempfile.mkdtemp(prefix="grader-pool-test-")
+
+
+def _is_pair(pid: str) -> bool:
+    """A pair's first process: a child of a child of a zygote (its C is the zygote's child)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            ppid = next(line.split()[1] for line in f if line.startswith("PPid:"))
+        with open(f"/proc/{ppid}/status") as f:
+            grand = next(line.split()[1] for line in f if line.startswith("PPid:"))
+        with open(f"/proc/{grand}/cmdline", "rb") as f:
+            return b"grader.sandbox.zygote" in f.read()
+    except (OSError, StopIteration):
+        return False
