@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.config import _prepareconfig
+from _pytest.runner import runtestprotocol
 
 from . import wire
 from .checking import CheckFailed, ImportBlocked, ObservationMissing, ProbeFailed
@@ -47,57 +49,92 @@ class CheckSpec:
 
 
 def run(exercise: Exercise, record: RunRecord, reference: RunRecord | None) -> tuple[CheckResult, ...]:
-    """Run every check of ``exercise`` against ``record``; ``reference`` feeds ``expected``."""
-    plugin = _JudgePlugin(exercise, record, reference)
-    _run_pytest(exercise, plugin)
-    return tuple(plugin.result(spec) for spec in plugin.specs)
+    """Run every check of ``exercise`` against ``record``; ``reference`` feeds ``expected``.
+
+    Not thread-safe: pytest runs in this process (the engine judges one pair at a time).
+    """
+    return _session(exercise).run(record, reference)
 
 
 def collect(exercise: Exercise) -> tuple[CheckSpec, ...]:
     """The checks of ``exercise`` without running them (for ``verify`` and listings)."""
-    plugin = _JudgePlugin(exercise, None, None)
-    _run_pytest(exercise, plugin, collect_only=True)
-    return tuple(plugin.specs)
+    return tuple(_session(exercise).plugin.specs)
 
 
-def _run_pytest(exercise: Exercise, plugin: _JudgePlugin, collect_only: bool = False) -> None:
-    dirs = [str(d) for d in exercise.check_dirs]
-    if not dirs:
-        raise ExerciseError(f"{exercise.root}: has no checks/ or public/ folder")
-    args = [
-        *dirs,
-        "-c", os.devnull,  # the exercise's checks, not the surrounding project's pytest config
-        f"--rootdir={exercise.root}",
-        f"--confcutdir={exercise.root}",
-        "--import-mode=importlib",
-        "--assert=plain",  # the student reads the assertion's own message, never the check's code
-        "--strict-markers",
-        "-p", "no:cacheprovider",
-        "-p", "no:terminal",
-        "-p", "no:pastebin",
-        "-p", "no:junitxml",
-        "-p", "no:warnings",
-        "-p", "no:legacypath",
-        "-p", "no:doctest",
-        "--capture=sys",
-    ]
-    if collect_only:
-        args.append("--collect-only")
-    # Check modules are named by their path inside the exercise ("checks.test_x"), so two
-    # exercises would share a cached module: forget the exercise's modules after each run.
-    before = set(sys.modules)
-    try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            code = pytest.main(args, plugins=[plugin])
-    finally:
-        for name in set(sys.modules) - before:
-            origin = getattr(sys.modules[name], "__file__", None) or ""
-            if origin.startswith(str(exercise.root)):
-                del sys.modules[name]
-    if plugin.problems:
-        raise ExerciseError(f"{exercise.id}: " + "; ".join(plugin.problems))
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise ExerciseError(f"{exercise.id}: its checks could not run (pytest exit code {int(code)})")
+_sessions: dict[tuple[Path, str], _Session] = {}
+
+
+def _session(exercise: Exercise) -> _Session:
+    key = (exercise.root, exercise.digest())
+    if key not in _sessions:
+        for stale in [k for k in _sessions if k[0] == exercise.root]:
+            del _sessions[stale]  # the exercise changed on disk: collect it again
+        _sessions[key] = _Session(exercise)
+    return _sessions[key]
+
+
+class _Session:
+    """A pytest session held open for one version of an exercise: its checks collected once, run per record.
+
+    Starting pytest and collecting the checks costs tens of milliseconds, more
+    than a warm worker needs for a whole submission; so the session stays open
+    and each record runs the collected items again through pytest's own
+    ``runtestprotocol`` (as pytest-rerunfailures reruns a test).
+    """
+
+    def __init__(self, exercise: Exercise) -> None:
+        dirs = [str(d) for d in exercise.check_dirs]
+        if not dirs:
+            raise ExerciseError(f"{exercise.root}: has no checks/ or public/ folder")
+        self.plugin = _JudgePlugin(exercise, None, None)
+        # Check modules are named by their path inside the exercise ("checks.test_x"), so two
+        # exercises would share a cached module: forget the exercise's modules once collected.
+        before = set(sys.modules)
+        try:
+            with _quiet():
+                self.config = _prepareconfig([*dirs, *_PYTEST_ARGS, f"--rootdir={exercise.root}",
+                                              f"--confcutdir={exercise.root}"], plugins=[self.plugin])
+                self.config._do_configure()
+                self.session = pytest.Session.from_config(self.config)
+                self.config.hook.pytest_sessionstart(session=self.session)
+                self.session.perform_collect()
+        except pytest.UsageError as e:
+            raise ExerciseError(f"{exercise.id}: its checks could not be collected ({e})") from None
+        finally:
+            for name in set(sys.modules) - before:
+                origin = getattr(sys.modules[name], "__file__", None) or ""
+                if origin.startswith(str(exercise.root)):
+                    del sys.modules[name]
+        if self.plugin.problems:
+            raise ExerciseError(f"{exercise.id}: " + "; ".join(self.plugin.problems))
+        self.items = list(self.session.items)
+
+    def run(self, record: RunRecord, reference: RunRecord | None) -> tuple[CheckResult, ...]:
+        self.plugin.start(record, reference)
+        with _quiet():
+            for index, item in enumerate(self.items):
+                following = self.items[index + 1] if index + 1 < len(self.items) else None
+                runtestprotocol(item, nextitem=following, log=False)
+                item._initrequest()  # type: ignore[attr-defined]  # fresh fixtures for the next record
+        return tuple(self.plugin.result(spec) for spec in self.plugin.specs)
+
+
+_PYTEST_ARGS = (
+    "-c", os.devnull,  # the exercise's checks, not the surrounding project's pytest config
+    "--import-mode=importlib",
+    "--assert=plain",  # the student reads the assertion's own message, never the check's code
+    "--strict-markers",
+    "--capture=no",  # a session that stays open must not keep capturing the grader's own output
+    *(item for name in ("cacheprovider", "terminal", "pastebin", "junitxml", "warnings", "legacypath", "doctest",
+                        "unraisableexception", "threadexception", "faulthandler", "logging", "stepwise")
+      for item in ("-p", f"no:{name}")),
+)
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        yield
 
 
 class _JudgePlugin:
@@ -105,10 +142,14 @@ class _JudgePlugin:
 
     def __init__(self, exercise: Exercise, record: RunRecord | None, reference: RunRecord | None) -> None:
         self.exercise = exercise
-        self.record = record
-        self.reference = reference
         self.specs: list[CheckSpec] = []
         self.problems: list[str] = []
+        self.start(record, reference)
+
+    def start(self, record: RunRecord | None, reference: RunRecord | None) -> None:
+        """Forget the previous record's outcomes; judge this one."""
+        self.record = record
+        self.reference = reference
         self.outcomes: dict[str, _Outcome] = {}
         self.observed: dict[str, list[str]] = {}
         self._current: str | None = None

@@ -37,8 +37,10 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import SandboxError
+from .cgroups import SlotCgroups
 
-Layer = Literal["bwrap-view", "slot-uid", "pair-namespaces", "seccomp", "rlimits", "clean-env", "cpu-pinning"]
+Layer = Literal["bwrap-view", "slot-uid", "pair-namespaces", "seccomp", "rlimits", "cgroups", "clean-env",
+                "cpu-pinning"]
 REQUIRED: tuple[Layer, ...] = ("bwrap-view", "pair-namespaces", "rlimits")
 """Without these the grader refuses to grade (unless ``--unsafe``)."""
 
@@ -49,6 +51,7 @@ _DESCRIPTIONS: dict[str, str] = {
     "pair-namespaces": "fresh /tmp, home and IPC, own PID namespace and no network for every submission",
     "seccomp": "seccomp filter",
     "rlimits": "rlimits (cpu, memory, file size, processes, files)",
+    "cgroups": "memory and process ceilings per slot (cgroups)",
     "clean-env": "clean environment",
     "cpu-pinning": "one CPU per slot",
 }
@@ -121,7 +124,8 @@ def refuse_unless_safe(isolation: Isolation, unsafe: bool) -> None:
 
 
 def zygote_command(host: Host, slot: int, preload: Sequence[str], control_fd: int, hidden: Iterable[Path],
-                   scratch: Path | None, cpu: int | None) -> tuple[list[str], dict[str, str], dict[str, object]]:
+                   scratch: Path | None, cpu: int | None, cgroups: SlotCgroups | None = None
+                   ) -> tuple[list[str], dict[str, str], dict[str, object]]:
     """argv, environment and config of one warm worker process (``zygote.py``) for ``slot``.
 
     ``hidden`` are paths that must not be visible even where they lie inside
@@ -153,12 +157,16 @@ def zygote_command(host: Host, slot: int, preload: Sequence[str], control_fd: in
     if host.slot_uids:
         uid = slot_uid(slot)
         argv = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", *argv]
+    if cgroups is not None:
+        argv = cgroups.wrap(argv)
     return argv, env, config
 
 
-def layers_for(host: Host, reported: dict[str, bool], cpu: int | None) -> Isolation:
+def layers_for(host: Host, reported: dict[str, bool], cpu: int | None, cgroups: bool = False) -> Isolation:
     """The layers in force, given what the zygote found working inside its sandbox."""
     layers = {"rlimits", "clean-env"}
+    if cgroups:
+        layers.add("cgroups")
     if host.bwrap is not None:
         layers.add("bwrap-view")
     if host.slot_uids:

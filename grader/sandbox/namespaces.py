@@ -1,7 +1,14 @@
 """Inside the sandbox: give one pair its own namespaces, file systems and no privileges (Linux, via ctypes).
 
-Runs in the zygote's children, before any student code. Every pair gets new
-user, mount, PID, network, IPC and UTS namespaces, nested in the zygote's
+The zygote first moves itself into a network namespace of its own, whose only
+interface (loopback) is down and stays down: nothing it starts holds the
+capability to raise it (:func:`leave_network`). Creating a network namespace
+per pair would cost milliseconds and contend on the kernel's namespace
+cleanup; pairs of one slot run one after another and their sockets die with
+them, and other slots have other zygotes.
+
+Then, in the zygote's children, before any student code, every pair gets new
+user, mount, PID, IPC and UTS namespaces, nested in the zygote's
 (unprivileged user namespaces need no privilege), so that:
 
 - ``/tmp``, ``/dev/shm``, ``$HOME`` and the work folder are fresh tmpfs
@@ -26,7 +33,7 @@ CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
-PAIR_NAMESPACES = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
+PAIR_NAMESPACES = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS
 
 MS_RDONLY = 1
 MS_NOSUID = 2
@@ -65,6 +72,19 @@ def _mount(source: str, target: str, fstype: str | None, flags: int, data: str |
                        data.encode() if data else None), f"mount {target}")
 
 
+def leave_network() -> None:
+    """Move this process into a new user and network namespace: no interface up, not even loopback."""
+    _new_user_namespace(CLONE_NEWUSER | CLONE_NEWNET)
+
+
+def _new_user_namespace(flags: int) -> None:
+    uid, gid = os.getuid(), os.getgid()
+    _check(_libc.unshare(flags), "unshare")
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+        with open(f"/proc/self/{name}", "w") as f:
+            f.write(text)
+
+
 def enter_pair_namespaces(tmpfs: Iterable[tuple[str, int]]) -> None:
     """Unshare every namespace and mount a fresh tmpfs of the given size (bytes) on each path.
 
@@ -72,11 +92,7 @@ def enter_pair_namespaces(tmpfs: Iterable[tuple[str, int]]) -> None:
     PID namespace applies to children). The caller's uid keeps its number in
     the new user namespace.
     """
-    uid, gid = os.getuid(), os.getgid()
-    _check(_libc.unshare(PAIR_NAMESPACES), "unshare")
-    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
-        with open(f"/proc/self/{name}", "w") as f:
-            f.write(text)
+    _new_user_namespace(PAIR_NAMESPACES)
     _mount("none", "/", None, MS_REC | MS_PRIVATE)  # nothing we mount propagates back to the zygote
     for path, size in tmpfs:
         _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=0755")

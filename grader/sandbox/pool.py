@@ -37,7 +37,7 @@ from ..errors import SandboxError
 from ..exercise import Exercise
 from ..record import RunRecord
 from ..submission import Submission
-from . import isolation
+from . import cgroups, isolation
 from .supervisor import Plan, Supervisor, WorkerEnd
 
 READY_SECONDS = 180.0
@@ -60,7 +60,9 @@ class Pool:
         cpus = len(os.sched_getaffinity(0)) or 1
         self.jobs = max(1, jobs or cpus)
         self._free: queue.Queue[_Slot] = queue.Queue()
-        self._slots = [_Slot(self, index, sorted(os.sched_getaffinity(0))[index % cpus]) for index in range(self.jobs)]
+        pin = self.jobs > 1  # one CPU per slot keeps concurrent pairs from slowing each other down
+        self._slots = [_Slot(self, index, sorted(os.sched_getaffinity(0))[index % cpus] if pin else None)
+                       for index in range(self.jobs)]
         for slot in self._slots:
             self._free.put(slot)
 
@@ -96,10 +98,11 @@ class Pool:
 class _Slot:
     """One parallel job: its CPU, its uid, its zygotes (one per preload set). Used by one thread at a time."""
 
-    def __init__(self, pool: Pool, index: int, cpu: int) -> None:
+    def __init__(self, pool: Pool, index: int, cpu: int | None) -> None:
         self.pool = pool
         self.index = index
         self.cpu = cpu
+        self.cgroups = cgroups.create(index, pool.jobs) if pool.host.slot_uids else None
         self._zygotes: dict[tuple[str, ...], _Zygote] = {}
         self._lock = threading.Lock()
 
@@ -109,7 +112,7 @@ class _Slot:
             if zygote is None or not zygote.alive():
                 if zygote is not None:
                     zygote.close()
-                zygote = _Zygote(self.pool, self.index, preload, self.cpu)
+                zygote = _Zygote(self.pool, self.index, preload, self.cpu, self.cgroups)
                 self._zygotes[preload] = zygote
             return zygote
 
@@ -143,6 +146,8 @@ class _Slot:
             for zygote in self._zygotes.values():
                 zygote.close()
             self._zygotes.clear()
+            if self.cgroups is not None:
+                self.cgroups.remove()
 
 
 def plan_for(exercise: Exercise) -> Plan:
@@ -187,6 +192,8 @@ def _attempt(zygote: _Zygote, supervisor: Supervisor, job: dict[str, Any]) -> No
             for key, _ in selector.select(min(timeout, 1.0)):
                 if key.data == "channel":
                     _feed(handle, supervisor)
+                    if handle.closed:  # every writer is gone; the zygote's exit event follows
+                        selector.unregister(handle.channel)
                 else:
                     end = zygote.read_exit(handle.pair) or end
             supervisor.tick(time.monotonic())
@@ -271,7 +278,8 @@ class _Handle:
 class _Zygote:
     """The grader's side of one warm process (``zygote.py``) in one slot."""
 
-    def __init__(self, pool: Pool, slot: int, preload: tuple[str, ...], cpu: int) -> None:
+    def __init__(self, pool: Pool, slot: int, preload: tuple[str, ...], cpu: int | None,
+                 slot_cgroups: cgroups.SlotCgroups | None) -> None:
         self.preload = preload
         self._pairs = 0
         self._exits: dict[int, WorkerEnd] = {}
@@ -284,7 +292,7 @@ class _Zygote:
                 os.chown(self._scratch, isolation.slot_uid(slot), isolation.slot_uid(slot))
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         argv, env, _ = isolation.zygote_command(pool.host, slot, preload, theirs.fileno(), pool.hidden,
-                                                self._scratch, cpu)
+                                                self._scratch, cpu, slot_cgroups)
         self.control = ours
         self.process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, pass_fds=(theirs.fileno(),), cwd="/",
@@ -295,7 +303,7 @@ class _Zygote:
             detail = str(ready.get("error", ""))[:300] if ready else self._stderr_tail()
             self.close()
             raise SandboxError(f"a sandboxed worker process did not start ({detail or 'no message'})")
-        self.isolation = isolation.layers_for(pool.host, ready.get("layers", {}), cpu)
+        self.isolation = isolation.layers_for(pool.host, ready.get("layers", {}), cpu, slot_cgroups is not None)
         os.set_blocking(self.control.fileno(), True)
 
     def alive(self) -> bool:

@@ -27,7 +27,9 @@ from .. import wire
 from ..record import Exit, RunRecord
 
 IDLE_SECONDS = 30.0
-"""How long a worker may stay silent outside any case (starting up, between cases) before it counts as hung."""
+"""How long a worker may stay silent outside any case (between cases) before it counts as hung."""
+START_SECONDS = 20.0
+"""How long a fresh worker may take to say hello (a fork and a few mounts: milliseconds when all is well)."""
 MAX_FRUITLESS_WORKERS = 2
 """Workers in a row that decide no case before the supervisor gives up."""
 
@@ -100,9 +102,9 @@ class Supervisor:
         self.workers += 1
         self.action = "wait"
         self.exit = "ok"
-        self._current, self._done = None, False
+        self._current, self._done, self._started = None, False, False
         self._decided_by_worker = 0
-        self._idle_deadline = now + IDLE_SECONDS
+        self._idle_deadline = now + START_SECONDS
         self._read_output = read_output
 
     def message(self, message: dict[str, Any], now: float) -> None:
@@ -135,8 +137,11 @@ class Supervisor:
             self.incidents.append(f"{_label(key)} timed out after {seconds:g} s; its worker was stopped")
             self.exit, self.action = "timeout", "kill"
         elif self._current is None and now >= self._idle_deadline:
-            self.incidents.append(f"the worker stopped responding outside any probe case (no message for "
-                                  f"{IDLE_SECONDS:g} s); it was stopped")
+            if self._started:
+                self.incidents.append(f"the worker stopped responding outside any probe case (no message for "
+                                      f"{IDLE_SECONDS:g} s); it was stopped")
+            else:
+                self.incidents.append(f"a worker did not start within {START_SECONDS:g} s; another was tried")
             self.exit, self.action = "timeout", "kill"
 
     def worker_ended(self, end: WorkerEnd, now: float) -> None:
@@ -167,6 +172,7 @@ class Supervisor:
     def _message(self, message: dict[str, Any], now: float) -> None:
         kind = message["type"]
         if kind == "hello":
+            self._started = True
             self._idle_deadline = now + IDLE_SECONDS
         elif kind == "start":
             key = message["key"]

@@ -50,8 +50,9 @@ def main(argv: list[str] | None = None) -> None:
     except BaseException as e:  # noqa: BLE001 - a preload that does not import: say which, then stop
         _send(control, {"event": "failed", "error": f"preloading {config['preload']}: {type(e).__name__}: {e}"})
         os._exit(1)
+    network_gone = _leave_network()
     layers = {
-        "pair-namespaces": bool(config["namespaces"]) and _namespaces_work(config),
+        "pair-namespaces": bool(config["namespaces"]) and network_gone and _namespaces_work(config),
         "seccomp": bool(config["seccomp"]) and seccomp.available(),
     }
     config["namespaces"] = layers["pair-namespaces"]
@@ -212,6 +213,14 @@ def _namespaces_work(config: dict[str, Any]) -> bool:
             os._exit(1)
     _, status = os.waitpid(pid, 0)
     return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def _leave_network() -> bool:
+    try:
+        namespaces.leave_network()
+        return True
+    except OSError:
+        return False
 
 
 def _kill(pid: int) -> None:

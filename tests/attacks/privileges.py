@@ -22,4 +22,13 @@ def attack():
         allowed.append("sysctl")
     except OSError:
         pass
+    import fcntl
+    import socket
+    import struct
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            fcntl.ioctl(s, 0x8914, struct.pack("16sH14x", b"lo", 0x1))  # SIOCSIFFLAGS: bring loopback up
+            allowed.append("loopback-up")
+    except OSError:
+        pass
     return {"allowed": allowed, "uid": os.getuid()}
