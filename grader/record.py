@@ -35,6 +35,8 @@ class RunRecord:
     seconds: float = 0.0
     workers: int = 1
     """How many worker processes the run took (a hang or crash costs one restart)."""
+    case_seconds: dict[str, float] = field(default_factory=dict)
+    """How long each case ran, as the worker measured it (its deadline for one that timed out): statistics only."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +45,7 @@ class RunRecord:
                              for k, v in self.observations.items()},
             "exit": self.exit, "incidents": list(self.incidents), "isolation": self.isolation,
             "outputs": self.outputs, "seconds": self.seconds, "workers": self.workers,
+            "case_seconds": self.case_seconds,
         }
 
     @classmethod
@@ -50,4 +53,4 @@ class RunRecord:
         observations = {k: wire.ProbeError.from_dict(v["error"]) if "error" in v else v["value"]
                         for k, v in data["observations"].items()}
         return cls(tuple(data["plan"]), observations, data["exit"], tuple(data["incidents"]), data["isolation"],
-                   data["outputs"], data["seconds"], data["workers"])
+                   data["outputs"], data["seconds"], data["workers"], dict(data.get("case_seconds", {})))

@@ -63,6 +63,7 @@ class Supervisor:
         self.deadline = now + plan.budget
         self.observations: dict[str, Any] = {}
         self.outputs: dict[str, str] = {}
+        self.case_seconds: dict[str, float] = {}
         self.incidents: list[str] = []
         self.exit: Exit = "ok"
         self.workers = 0
@@ -93,7 +94,7 @@ class Supervisor:
 
     def record(self, isolation: str, seconds: float) -> RunRecord:
         return RunRecord(self.plan.keys, dict(self.observations), self.exit, tuple(self.incidents), isolation,
-                         dict(self.outputs), seconds, self.workers)
+                         dict(self.outputs), seconds, self.workers, dict(self.case_seconds))
 
     # ---- events ------------------------------------------------------------------------------
 
@@ -134,6 +135,7 @@ class Supervisor:
             seconds = self.plan.timeouts[key]
             self._decide(key, wire.ProbeError(
                 "timeout", "", f"Your code did not finish within {seconds:g} s (it may loop forever)."))
+            self.case_seconds[key] = seconds
             self.incidents.append(f"{_label(key)} timed out after {seconds:g} s; its worker was stopped")
             self.exit, self.action = "timeout", "kill"
         elif self._current is None and now >= self._idle_deadline:
@@ -185,6 +187,7 @@ class Supervisor:
             if key != self._current:
                 raise wire.ProtocolError("observation for a case that is not running")
             self._decide(key, message.get("error", message.get("value")), message.get("output", ""))
+            self.case_seconds[key] = float(message["seconds"])
             self._idle_deadline = now + IDLE_SECONDS
         elif kind == "done":
             if self.undecided():
