@@ -114,9 +114,9 @@ def warm(modules: list[str]) -> None:
     torch: threads pinned to 1 before the first op and an optimizer built, so
     that its lazy imports are paid once, here (KNOWN_BUGS.md §2). TensorFlow:
     imported only; one op or one Keras model here would make every child's
-    ``fit`` hang.
+    ``fit`` hang. numpy always: probes and submissions of every kind use it.
     """
-    for name in modules:
+    for name in ("numpy", *modules):
         importlib.import_module(name)
     if "torch" in sys.modules:
         import torch

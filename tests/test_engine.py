@@ -55,7 +55,12 @@ HOSTILE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "score", "fragment"), HOSTILE_CASES, ids=[c[0] for c in HOSTILE_CASES])
+SLOW = {"hangs.py", "hangs_late.py", "memory_bomb.py"}
+
+
+@pytest.mark.parametrize(("name", "score", "fragment"),
+                         [pytest.param(*c, marks=pytest.mark.slow) if c[0] in SLOW else c for c in HOSTILE_CASES],
+                         ids=[c[0] for c in HOSTILE_CASES])
 def test_hostile_submission_is_contained(toy: Exercise, pool: Pool, name: str, score: float, fragment: str) -> None:
     started = time.monotonic()
     result = engine.grade_file(toy, HOSTILE / name, pool)
@@ -65,6 +70,7 @@ def test_hostile_submission_is_contained(toy: Exercise, pool: Pool, name: str, s
     assert time.monotonic() - started < toy.limits.wall_seconds + 30
 
 
+@pytest.mark.slow
 def test_a_hang_costs_only_the_checks_that_need_it_whatever_the_order(toy: Exercise, pool: Pool) -> None:
     early = {c.id: c.outcome for c in engine.grade_file(toy, HOSTILE / "hangs.py", pool).checks}
     late = {c.id: c.outcome for c in engine.grade_file(toy, HOSTILE / "hangs_late.py", pool).checks}
@@ -90,6 +96,7 @@ def test_text_that_is_not_unicode_comes_out_as_valid_utf8(toy: Exercise, pool: P
     assert json.loads(stream.getvalue())["score"] == result.score
 
 
+@pytest.mark.slow
 def test_a_hang_at_import_costs_only_that_submission(toy: Exercise, pool: Pool) -> None:
     slow = toy.__class__(**{**{f: getattr(toy, f) for f in toy.__dataclass_fields__},
                             "limits": toy.limits.__class__(wall_seconds=4, probe_seconds=3)})

@@ -16,6 +16,7 @@ from grader import authoring, engine
 from grader.exercise import find_course
 from grader.sandbox import Pool
 
+pytestmark = pytest.mark.slow
 COURSE = find_course(Path(__file__).parent.parent)
 SUBMISSIONS = Path(__file__).parent / "submissions"
 

@@ -19,6 +19,7 @@ from grader.sandbox import Pool, isolation
 
 from .conftest import HOSTILE, TOY_COURSE
 
+pytestmark = pytest.mark.slow
 SOLUTION = TOY_COURSE / "solutions" / "toy.py"
 
 

@@ -35,8 +35,9 @@ HERE = Path(__file__).parent
 ATTACKS = HERE / "attacks"
 MARKER = "HIDDEN-CHECK-MARKER-4c1f"
 
-pytestmark = pytest.mark.skipif(isolation.detect().bwrap is None,
-                                reason="bubblewrap is not usable here: the grader refuses to run (see README)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(isolation.detect().bwrap is None,
+                                 reason="bubblewrap is not usable here: the grader refuses to run (see README)")]
 
 
 @pytest.fixture(scope="module")

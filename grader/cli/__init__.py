@@ -27,6 +27,7 @@ COMMANDS = {
     "submit": "student:submit",
     "grade": "ta:grade",
     "verify": "author:verify",
+    "doctor": "admin:doctor",
 }
 
 

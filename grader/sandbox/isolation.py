@@ -83,7 +83,8 @@ class Isolation:
 
     def summary(self) -> str:
         parts = [_DESCRIPTIONS[name] for name in _DESCRIPTIONS if name in self.layers]
-        absent = [_DESCRIPTIONS[name] for name in _DESCRIPTIONS if name not in self.layers]
+        # One CPU per slot only matters with several slots: its absence is no gap in isolation.
+        absent = [_DESCRIPTIONS[name] for name in _DESCRIPTIONS if name not in self.layers and name != "cpu-pinning"]
         text = "; ".join(parts) or "none"
         if absent:
             text += ". NOT in force: " + "; ".join(absent)

@@ -82,6 +82,14 @@ class Pool:
         for thread in threads:
             thread.join()
 
+    def isolation(self, preload: tuple[str, ...]) -> isolation.Isolation:
+        """The isolation a worker with these ``preload`` modules gets here (starts its zygote if needed)."""
+        slot = self._free.get()
+        try:
+            return slot.zygote(preload).isolation
+        finally:
+            self._free.put(slot)
+
     def run(self, exercise: Exercise, submission: Submission) -> RunRecord:
         """Run every probe case of ``exercise`` on ``submission`` in a sandboxed worker; see the module doc."""
         slot = self._free.get()
