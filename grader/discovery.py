@@ -21,6 +21,8 @@ class ClassEntry:
     student: str
     exercise_id: str
     path: Path
+    submitted_at: str = ""
+    """When it was submitted, if the layout says (an LMS timestamp); "" otherwise."""
 
 
 def find_submissions(folder: Path, course: Course, exercise_id: str | None = None
