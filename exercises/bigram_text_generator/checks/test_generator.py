@@ -5,6 +5,12 @@ cumulative weights, a list with repeated words or anything else: texts are
 compared word for word only where the corpus leaves a single choice; elsewhere
 the checks judge properties (every transition seen in the corpus, successor
 frequencies over thousands of draws, same seed same text).
+
+A known bug is named only on its symptom: ``no-separator`` when a "word" of the
+text is several corpus words glued together; ``ignores-context`` when most
+transitions between corpus words in the text never occur in the corpus (a
+word drawn without regard to the previous one). A wrong word count, a missing
+prompt or a single wrong transition fails without naming a bug.
 """
 
 import pytest
@@ -18,6 +24,8 @@ FREQUENCIES = {
 }
 FREQUENCY_TOLERANCE = 0.05
 FOX_WORDS = set("the quick brown fox jumps over the lazy dog".split())  # corpus of the "separated" probe
+COLOURS = "red orange yellow green blue indigo violet".split()  # corpus of the "forced" probe, read in a loop
+COLOUR_PAIRS = set(zip(COLOURS, COLOURS[1:] + COLOURS[:1], strict=True))
 
 
 def _words(out, call):
@@ -29,6 +37,38 @@ def _words(out, call):
 
 def _plural(n, noun):
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _split(word, vocabulary):
+    """``word`` as a sequence of ``vocabulary`` words written without spaces (the first split found), or None."""
+    ways = {0: []}  # prefix length -> a split of that prefix into vocabulary words
+    for end in range(1, len(word) + 1):
+        start = next((i for i in ways if word[i:end] in vocabulary), None)
+        if start is not None:
+            ways[end] = [*ways[start], word[start:end]]
+    return ways.get(len(word))
+
+
+def _glued(word, vocabulary):
+    """Whether ``word`` is two or more words of ``vocabulary`` written without a space between them."""
+    return word not in vocabulary and _split(word, vocabulary) is not None
+
+
+def _unglued(words, vocabulary):
+    """The words, each glued run of vocabulary words split back into its words."""
+    return [part for word in words for part in (_split(word, vocabulary) or [word])]
+
+
+def _context_ignored(words, start, pairs, vocabulary):
+    """Whether most generated transitions between corpus words (from word ``start`` on) are not corpus pairs.
+
+    A generator that ignores the previous word makes most of its pairs up; one that slips once (e.g.
+    continues from the wrong word of the prompt) does not. Needs at least 5 such transitions.
+    """
+    steps = [(a, b) for a, b in zip(words[start:], words[start + 1:], strict=False)
+             if a in vocabulary and b in vocabulary]
+    bad = sum(pair not in pairs for pair in steps)
+    return len(steps) >= 5 and 2 * bad >= len(steps)
 
 
 def _nonempty(model):
@@ -76,10 +116,14 @@ def test_words_are_separated(observe):
         words = _words(out, "generate_text")
         want = 2 + length
         if len(words) != want:
+            if any(_glued(word, FOX_WORDS) for word in words):
+                fail(f"Continuing a 2-word prompt with length={length} on a corpus without dead ends should "
+                     f"give {want} words, but splitting your text on whitespace gives {len(words)}: some of "
+                     "its 'words' are several words of the corpus glued together without spaces.",
+                     bug="no-separator")
             hint = ""
             if any(word not in FOX_WORDS for word in words):
-                hint = (" Some of its 'words' are not words of the corpus: are words glued together "
-                        "without spaces?")
+                hint = " Some of its 'words' are not words of the corpus."
             elif words[:2] != ["quick", "brown"] and len(words) == length:
                 hint = " The returned text should include the prompt's words, followed by the generated ones."
             elif len(words) < want:
@@ -111,10 +155,17 @@ def test_single_successor_is_followed(observe, expected):
         pairs = enumerate(zip(words, want, strict=False))
         diverge = next((i for i, (a, b) in pairs if a != b), min(len(words), len(want)))
         n = diverge - prompt_words + 1
-        fail(f"In a corpus where each word is always followed by the same word, the continuation of a "
-             f"{prompt_words}-word prompt is fully determined by its last word, but your text departs from "
-             f"the corpus at generated word {n} (it has {len(words)} words, {len(want)} expected). Each next "
-             "word must be drawn from the successors of the previous word.")
+        message = (f"In a corpus where each word is always followed by the same word, the continuation of a "
+                   f"{prompt_words}-word prompt is fully determined by its last word, but your text departs "
+                   f"from the corpus at generated word {n} (it has {len(words)} words, {len(want)} expected).")
+        if _context_ignored(words, prompt_words - 1, COLOUR_PAIRS, set(COLOURS)):
+            fail(f"{message} Most of its word pairs never occur in the corpus: each next word must be drawn "
+                 "from the successors of the previous word.", bug="ignores-context")
+        if diverge >= min(len(words), len(want)):
+            amount = "few" if len(words) < len(want) else "many"
+            fail(f"{message} Its words follow the corpus, but there are too {amount}: length counts the "
+                 "generated words, not the prompt's.")
+        fail(f"{message} Each next word must be drawn from the successors of the previous word.")
 
 
 @pytest.mark.points(15)
@@ -127,14 +178,23 @@ def test_transitions_seen_in_corpus(observe, expected):
         # the probe's model reads the corpus in a loop: the last word is followed by the first
         pairs = set(zip(corpus, corpus[1:] + corpus[:1], strict=True))
         words = _words(observe("sparse", seed=seed)["text"], "generate_text")
+        advice = ("Each next word must be drawn from the words that followed the previous word in the corpus, "
+                  "i.e. from model[last word].")
+        # The corpus words (w00 ... w19) have one length, so glued words split back unambiguously: a text
+        # that also lacks spaces still shows whether each word follows the previous one.
+        drawn = _unglued(words, set(corpus))
+        if _context_ignored(drawn, 0, pairs, set(corpus)):
+            bad = sum((a, b) not in pairs for a, b in zip(drawn, drawn[1:], strict=False))
+            glued = ", reading its glued words one by one," if drawn != words else ""
+            fail(f"{bad} of the {len(drawn) - 1} transitions in your text{glued} (a word followed by the next "
+                 f"one) never occur in the corpus. {advice}", bug="ignores-context")
         if len(words) != 1 + length:
             fail(f"Continuing a 1-word prompt with length={length} on a corpus without dead ends should "
                  f"give {1 + length} words, but splitting your text on whitespace gives {len(words)}.")
         bad = sum((a, b) not in pairs for a, b in zip(words, words[1:], strict=False))
         if bad:
-            fail(f"{bad} of the {length} transitions in your text (a word followed by the next one) never "
-                 "occur in the corpus. Each next word must be drawn from the words that followed the "
-                 "previous word in the corpus, i.e. from model[last word].")
+            fail(f"{bad} of the {length} transitions in your text (a word followed by the next one) never occur "
+                 f"in the corpus. {advice}")
 
 
 @pytest.mark.points(15)

@@ -5,6 +5,13 @@ from the same counts in ``probes.py``; expected values are computed from the
 counts, so any correct implementation (loops, numpy, a confusion matrix, ...)
 gets them. Messages name the property that failed and, where the value matches
 a known wrong formula, that formula.
+
+A check names a known bug only on its symptom: a value that is another formula
+(specificity for recall, accuracy for precision, 2AR / (A + R) for F1, accuracy
+on the ROC curve's axis, a transposed confusion matrix), or, for the post's
+arithmetic slips, the right formula's value rounded (or the post's own number)
+while the same function is exact or merely rounded on every other sample.
+Any other wrong value fails without naming a bug.
 """
 
 import math
@@ -12,7 +19,7 @@ import math
 import numpy as np
 import pytest
 
-from grader.checking import describe, expect_close, fail
+from grader.checking import ObservationMissing, describe, expect_close, fail
 
 BINARY = {  # (TP, FN, FP, TN), as in probes.py
     "worked_accuracy": (100, 300, 50, 200),
@@ -41,6 +48,53 @@ def _number(got, call):
 
 def _close(a, b):
     return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-7)  # float32 results are fine
+
+
+def _roundings(exact):
+    """The right value rounded, or truncated, to 1-4 decimals (the post's kind of slip); the exact value excluded."""
+    values = set()
+    for digits in (1, 2, 3, 4):
+        scale = 10 ** digits
+        values |= {round(exact, digits), math.floor(exact * scale) / scale}
+    return [v for v in values if not _close(v, exact)]
+
+
+def _rounded(got, exact):
+    """Whether ``got`` is ``exact`` rounded or truncated to a few decimals (and not ``exact`` itself)."""
+    return any(_close(got, v) for v in _roundings(exact))
+
+
+def _observed(observe, **case):
+    """The student's value for another "binary" case, or None if that case raised or never came back."""
+    if observe.error("binary", **case) is not None:
+        return None
+    try:
+        return observe("binary", **case)
+    except ObservationMissing:
+        return None
+
+
+def _exact_or_rounded(observe, metric, examples):
+    """Whether ``metric`` gave the right value, or it rounded, on every one of these samples (nothing raised)."""
+    for example in examples:
+        got = _observed(observe, metric=metric, example=example)
+        if got is None:
+            return False
+        want = _rates(example)[metric]
+        if isinstance(got, dict) or not (_close(got, want) or _rounded(got, want)):
+            return False
+    return True
+
+
+def _readme_accuracy_right(observe):
+    """Whether accuracy gave 7 / 10 on the README's sample of 10 (the public check's case)."""
+    if observe.error("readme_example", metric="accuracy") is not None:
+        return False
+    try:
+        got = observe("readme_example", metric="accuracy")
+    except ObservationMissing:
+        return False
+    return isinstance(got, float) and _close(got, 0.7)
 
 
 def _rates(name):
@@ -80,10 +134,13 @@ def test_recall_counts_positives(observe):
         if _close(got, rates["specificity"]):
             fail("recall should be the share of actual positives that the model finds, TP / (TP + FN), but "
                  "your value is the share of actual negatives correctly rejected, TN / (TN + FP): that is "
-                 "specificity, not recall.")
+                 "specificity, not recall.", bug="recall-defined-on-negatives")
         if _close(got, rates["precision"]):
             fail("recall should be TP / (TP + FN) (of the actual positives, the share predicted positive), "
                  "but your value equals the precision, TP / (TP + FP).")
+        if _rounded(got, rates["recall"]):
+            fail(f"recall should be exactly TP / (TP + FN), but your recall on a binary sample gave {got:.4g}, "
+                 "that ratio rounded: return the exact value.")
         fail(f"recall should be TP / (TP + FN), the share of actual positives predicted positive, but your "
              f"recall on a binary sample gave {got:.4g}, which is not that ratio.")
 
@@ -100,7 +157,7 @@ def test_precision_differs_from_accuracy(observe):
         if _close(got, rates["accuracy"]):
             fail("precision should be TP / (TP + FP): of the samples predicted positive, the share that are "
                  "positive. Your precision equals the accuracy, (TP + TN) / N, on a sample built so that "
-                 "the two differ: the accuracy formula was reused.")
+                 "the two differ: the accuracy formula was reused.", bug="precision-formula-copy")
         if _close(got, rates["predicted_positive_rate"]):
             fail("precision should be TP / (TP + FP), but your value is the share of all samples predicted "
                  "positive, (TP + FP) / N: the denominator must be the predicted positives only.")
@@ -115,9 +172,13 @@ def test_precision_differs_from_accuracy(observe):
 def test_accuracy_worked_example(observe):
     """accuracy of the post's example (300 correct predictions of 650) is 300/650 = 0.4615, not 0.6."""
     got = _number(observe("binary", metric="accuracy", example="worked_accuracy"), "accuracy(y_true, y_pred)")
-    if _close(got, 0.6):
-        fail("On the post's example, 300 of 650 predictions are correct, so accuracy = 300 / 650 = 0.4615; "
-             "your accuracy gave 0.6, the post's wrong arithmetic.")
+    # The post's slip is arithmetic: its value (0.6), or 300 / 650 rounded, from an accuracy that is the
+    # right share on the README's sample (7 of 10) too; e.g. TN / (TN + FN) is 0.4 here, but 0.8 there.
+    if (_close(got, 0.6) or _rounded(got, 300 / 650)) and _readme_accuracy_right(observe):
+        fail(f"On the post's example, 300 of 650 predictions are correct, so accuracy = 300 / 650 = 0.4615; "
+             f"your accuracy gave {got:.4g}, " + ("the post's wrong arithmetic." if _close(got, 0.6) else
+                                               "that fraction rounded: return the exact value."),
+             bug="accuracy-arithmetic")
     expect_close(got, 300 / 650, what="accuracy on a sample with 300 correct predictions out of 650",
                  rtol=1e-6, atol=1e-9)
 
@@ -127,6 +188,18 @@ def test_accuracy_worked_example(observe):
 def test_recall_worked_example(observe):
     """recall of the post's example (TP = 90 + 200, FN = 10 + 100) is 290/400 = 0.725, not 0.8."""
     got = _number(observe("binary", metric="recall", example="worked_recall"), "recall(y_true, y_pred)")
+    if _close(got, 290 / 400):
+        return
+    # The post's slip is arithmetic: its value (0.8), or the right ratio rounded, from a recall that is
+    # otherwise the right formula (exact or merely rounded on the other samples too).
+    if (_close(got, 0.8) or _rounded(got, 290 / 400)) and _exact_or_rounded(
+            observe, "recall", ("asymmetric", "rare_positives")):
+        fail(f"On the post's example, TP = 90 + 200 = 290 and FN = 10 + 100 = 110, so recall = 290 / 400 = "
+             f"0.725 (the post's 0.8 is wrong); your recall gave {got:.4g}, not the exact ratio.",
+             bug="recall-arithmetic")
+    if _close(got, _rates("worked_recall")["specificity"]):
+        fail(f"recall on a sample with TP = 290 and FN = 110 should be 290 / 400 = 0.725, but your recall gave "
+             f"{got:.4g}, the specificity TN / (TN + FP) of that sample.")
     expect_close(got, 290 / 400, what="recall on a sample with TP = 290 and FN = 110", rtol=1e-6, atol=1e-9)
 
 
@@ -135,9 +208,22 @@ def test_recall_worked_example(observe):
 def test_f1_worked_example(observe):
     """F1 at precision 0.6 and recall 0.8 is 2 * 0.48 / 1.4 = 0.6857, not 0.64."""
     got = _number(observe("binary", metric="f1", example="worked_f1"), "f1(y_true, y_pred)")
-    if not _close(got, 0.96 / 1.4):
-        fail(f"On a sample with precision 0.6 and recall 0.8, F1 = 2 * 0.6 * 0.8 / (0.6 + 0.8) = 0.6857 "
-             f"(the post's 0.64 is wrong), but your f1 gave {got:.4g}.")
+    if _close(got, 0.96 / 1.4):
+        return
+    message = (f"On a sample with precision 0.6 and recall 0.8, F1 = 2 * 0.6 * 0.8 / (0.6 + 0.8) = 0.6857 "
+               f"(the post's 0.64 is wrong), but your f1 gave {got:.4g}")
+    # The post's slip is arithmetic: its value (0.64), or 2PR / (P + R) rounded, from an f1 that is the
+    # right formula on the other samples (exact or merely rounded). Another formula is not this bug:
+    # e.g. (P + R) / 2 = 0.7 here is also 0.6857 rounded, but not on the other samples.
+    if (_close(got, 0.64) or _rounded(got, 0.96 / 1.4)) and _exact_or_rounded(
+            observe, "f1", ("asymmetric", "rare_positives")):
+        fail(f"{message}: return the exact value.", bug="f1-arithmetic")
+    rates = _rates("worked_f1")
+    if _close(got, 2 * rates["accuracy"] * rates["recall"] / (rates["accuracy"] + rates["recall"])):
+        fail(f"{message}, which combines the accuracy (0.56) with the recall instead of the precision.")
+    if _close(got, (rates["precision"] + rates["recall"]) / 2):
+        fail(f"{message}, the arithmetic mean (P + R) / 2 of precision and recall, not their harmonic mean.")
+    fail(f"{message}.")
 
 
 @pytest.mark.points(10)
@@ -151,13 +237,23 @@ def test_f1_combines_precision_and_recall(observe):
         if _close(got, rates["f1"]):
             continue
         if _close(got, 2 * a * r / (a + r)):
+            # Your own precision may be the accuracy formula (another bug, named by its own check):
+            # then f1 = 2PR / (P + R) is right and only inherits it.
+            own_precision = _observed(observe, metric="precision", example=example)
+            if isinstance(own_precision, float) and _close(own_precision, a):
+                fail("Your f1 equals 2PR / (P + R) computed with your precision, but your precision returns "
+                     "the accuracy: fix precision (TP / (TP + FP)) and f1 follows.")
             fail("F1 combines precision and recall, 2PR / (P + R), but your f1 combines the accuracy with "
-                 "the recall: on a sample where accuracy and precision differ it gives the wrong value.")
+                 "the recall: on a sample where accuracy and precision differ it gives the wrong value.",
+                 bug="f1-uses-accuracy")
         if _close(got, (p + r) / 2):
             fail("F1 is the harmonic mean of precision and recall, 2PR / (P + R), but your f1 is their "
                  "arithmetic mean (P + R) / 2.")
         if _close(got, p * r / (p + r)):
             fail("F1 is 2PR / (P + R), but your f1 is P * R / (P + R): the factor 2 is missing.")
+        if _rounded(got, rates["f1"]):
+            fail(f"F1 should be exactly 2PR / (P + R), but your f1 on a binary sample gave {got:.4g}, that value "
+                 "rounded: return the exact value.")
         fail(f"F1 should be 2PR / (P + R) with P = TP / (TP + FP) and R = TP / (TP + FN), but your f1 on a "
              f"binary sample gave {got:.4g}, which is not that value.")
 
@@ -206,7 +302,7 @@ def test_confusion_matrix_is_consistent(observe):
         if np.array_equal(got, want.T):
             fail(f"For {what}, your matrix is transposed: row i must count the samples whose TRUE label is "
                  "the i-th label (so it sums to that class's support), and column j those PREDICTED as the "
-                 "j-th.")
+                 "j-th.", bug="inconsistent-table")
         if not np.array_equal(got.sum(axis=1), want.sum(axis=1)):
             fail(f"For {what}, each row should count the samples of one true class, so the row sums should "
                  "be the class supports (how often each label occurs in y_true), but yours are not.")
@@ -222,6 +318,32 @@ def _auc(y, scores):
     pos, neg = scores[y == 1], scores[y != 1]
     diff = pos[:, None] - neg[None, :]
     return float(((diff > 0).sum() + 0.5 * (diff == 0).sum()) / diff.size)
+
+
+def _rates_at(y, scores, thresholds):
+    """(accuracy, TPR) of "positive when score >= t" and of "score > t" at each threshold."""
+    pos = y == 1
+    for strict in (False, True):
+        above = scores[None, :] > thresholds[:, None] if strict else scores[None, :] >= thresholds[:, None]
+        yield (above == pos[None, :]).mean(axis=1), (above & pos).sum(axis=1) / pos.sum()
+
+
+def _accuracy_on_an_axis(y, scores, fpr, tpr, thresholds):
+    """Whether the curve is (accuracy, recall) or (recall, accuracy) at its own thresholds: the post's curve."""
+    for accuracy, recall in _rates_at(y, scores, thresholds):
+        for x, v in ((fpr, tpr), (tpr, fpr)):
+            if np.allclose(x, accuracy, atol=1e-6) and np.allclose(v, recall, atol=1e-6):
+                return True
+    return False
+
+
+def _accuracy_recall_areas(y, scores):
+    """Areas under the post's curve (accuracy on x, recall on y, thresholds from the top down), with and
+    without a first threshold above every score."""
+    distinct = np.unique(scores)[::-1]
+    for thresholds in (np.concatenate([[np.inf], distinct]), distinct):
+        for accuracy, recall in _rates_at(y, scores, thresholds):
+            yield float(np.sum(np.diff(accuracy) * (recall[1:] + recall[:-1]) / 2))
 
 
 @pytest.mark.points(10)
@@ -248,6 +370,10 @@ def test_roc_curve_axes(observe, expected):
                  f"their shapes are {fpr.shape}, {tpr.shape} and {thresholds.shape}.")
         if not (np.all(np.isfinite(fpr)) and np.all(np.isfinite(tpr))):
             fail("fpr and tpr should be finite rates between 0 and 1, but yours contain nan or inf.")
+        if _accuracy_on_an_axis(y, scores, fpr, tpr, thresholds):
+            fail("Your curve plots the accuracy at each threshold on one axis and the recall (TPR) on the "
+                 "other: a ROC curve plots the true-positive rate TP / (TP + FN) against the false-positive "
+                 "rate FP / (FP + TN), from (0, 0) to (1, 1).", bug="roc-wrong-axes")
         start, end = (float(fpr[0]), float(tpr[0])), (float(fpr[-1]), float(tpr[-1]))
         if not (np.allclose(start, (0, 0)) and np.allclose(end, (1, 1))):
             fail("A ROC curve runs from (FPR, TPR) = (0, 0), where nothing is predicted positive, to "
@@ -273,6 +399,17 @@ def test_roc_curve_axes(observe, expected):
         if not math.isclose(area, _auc(y, scores), abs_tol=1e-6):
             fail(f"The area under your curve is {area:.4g}, which is not the AUC of the scores: the curve "
                  "must have a point for every distinct score (a threshold at each one), not just a few.")
+
+
+def _roc_sample(expected, example):
+    """(y_true, scores) of a roc_auc case, where the roc_curve probe shows them (the reversed case is the
+    perfect one with every score s replaced by 1 - s); None for the constant case."""
+    source = {"perfect": "perfect", "reversed": "perfect", "ties": "ties", "distinct": "distinct"}.get(example)
+    if source is None:
+        return None
+    data = expected("roc_curve", example=source)
+    y, scores = np.asarray(data["y_true"]), np.asarray(data["scores"], dtype=float)
+    return (y, 1.0 - scores) if example == "reversed" else (y, scores)
 
 
 AUC_CASES = [  # (probe case, expected AUC or None for "tie-aware reference", message)
@@ -301,6 +438,12 @@ def test_roc_auc_values(observe, expected):
             want = _auc(np.asarray(data["y_true"]), np.asarray(data["scores"], dtype=float))
         if not math.isclose(got, want, abs_tol=1e-6):
             lists = " (inputs given as plain lists)" if case["kind"] == "list" else ""
+            sample = _roc_sample(expected, case["example"])
+            if sample is not None and any(math.isclose(got, area, abs_tol=1e-6)
+                                          for area in _accuracy_recall_areas(*sample)):
+                fail(f"The AUC is wrong: {message}, but your roc_auc gave {got:.4g}{lists}, the area under the "
+                     "recall plotted against the accuracy: the ROC curve plots the true-positive rate against "
+                     "the false-positive rate FP / (FP + TN).", bug="roc-wrong-axes")
             fail(f"The AUC is wrong: {message}, but your roc_auc gave {got:.4g}{lists}.")
 
 

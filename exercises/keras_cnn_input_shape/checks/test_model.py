@@ -1,11 +1,38 @@
-"""Hidden checks of create_model: declared shapes, trainability, softmax output, loss."""
+"""Hidden checks of create_model: declared shapes, trainability, softmax output, loss.
+
+``input-shape-mismatch`` is named only on its symptom: a model declared for an
+input that fits neither the requested shape nor the exercise's 28x28x1 patches
+(the snippet's hard-wired 224x224x3), or model.fit stopping because the
+model's first layer rejects a batch of 28x28x1 patches. A model that ignores
+input_shape but is built for the default patches, a wrong output size, a
+non-finite loss or any other error fails without naming it.
+"""
 
 import math
+import re
 
 import numpy as np
 import pytest
 
-from grader.checking import describe, fail
+from grader.checking import describe, fail, raised
+
+PATCHES = [28, 28, 1]
+
+
+def _without_unit_channel(shape):
+    shape = list(shape)
+    return shape[:-1] if shape and shape[-1] == 1 else shape
+
+
+def _foreign(declared, data_shape):
+    """Whether a declared input (with its batch axis) is built for other data than ``data_shape``.
+
+    Only the form of a single channel axis is forgiven: Keras feeds (N, 28, 28, 1) patches to a model
+    declared for (28, 28), so that is a contract slip, not a model built for other data.
+    """
+    if not isinstance(declared, list):
+        return False  # nothing readable was declared: no evidence either way
+    return _without_unit_channel(declared[1:]) != _without_unit_channel(data_shape)
 
 OTHER_SHAPES = [([32, 32, 1], 5), ([28, 36, 1], 3)]
 
@@ -20,11 +47,15 @@ def test_model_follows_requested_shape(observe):
     """create_model(input_shape, num_classes) builds for exactly that shape and class count."""
     for input_shape, num_classes in OTHER_SHAPES:
         built = observe("build", input_shape=input_shape, num_classes=num_classes)
-        if built["input_shape"] != [None, *input_shape]:
-            fail(
-                "create_model must build its input from the input_shape argument: asked for a shape other "
-                f"than the default, the model still declared model.input_shape = {_show(built['input_shape'])}."
-            )
+        declared = built["input_shape"]
+        if declared != [None, *input_shape]:
+            still = " still" if declared == [None, *PATCHES] else ""
+            message = ("create_model must build its input from the input_shape argument: asked for a shape "
+                       f"other than the default, the model{still} declared model.input_shape = {_show(declared)}")
+            if _foreign(declared, input_shape) and _foreign(declared, PATCHES):
+                fail(f"{message}, which fits neither the requested shape nor the 28x28 single-channel patches.",
+                     bug="input-shape-mismatch")
+            fail(f"{message}.")
         if built["output_shape"] != [None, num_classes]:
             fail(
                 "create_model must end in num_classes outputs: asked for a class count other than the "
@@ -36,6 +67,15 @@ def test_model_follows_requested_shape(observe):
 @pytest.mark.bug("input-shape-mismatch")
 def test_model_fits_28x28_patches(observe):
     """model.fit works on a batch of preprocessed 28x28x1 patches with integer labels."""
+    error = observe.error("fit")
+    # Keras names the layer that rejected the batch and the batch's shape: if that is the raw batch of
+    # 28x28x1 patches, the model's input does not match the data.
+    if raised(error, "ValueError", "incompatible", "28, 28, 1)"):
+        found = re.search(r"(expected [^\n]*?), but received input with shape \([^)]*\)", error.message)
+        detail = f" (Keras: {found.group(0)})" if found else ""
+        fail("model.fit could not take a batch of 28x28x1 patches: the model's first layer is built for "
+             f"inputs of another shape{detail}. Build the input from the input_shape argument.",
+             bug="input-shape-mismatch")
     history = observe("fit")
     losses = history["loss"]
     if not losses:

@@ -1,11 +1,35 @@
-"""Hidden checks: the file runs, the model's shapes, first_batch."""
+"""Hidden checks: the file runs, the model's shapes, first_batch.
+
+A known bug is named only on its symptom, which here is what the student's
+code raised: the compiler's "Missing parentheses in call to 'print'" for
+``py2-print`` (the file does not compile), a NameError for ``imshow`` for
+``imshow-undefined``, an AttributeError for ``next`` on a DataLoader iterator
+for ``dataiter-next-removed``, and a layer that finds its input map too small
+("Output size is too small", "Kernel size can't be greater than actual input
+size") for ``v2-shape-collapse``. Every other error or wrong value fails
+without naming a bug (e.g. a missing torchvision, or a Linear layer of the
+wrong width, "mat1 and mat2 shapes cannot be multiplied").
+"""
 
 import numpy as np
 import pytest
 
-from grader.checking import describe, fail
+from grader.checking import describe, fail, raised
 
 PLOTTING_OR_DOWNLOADS = ("torchvision", "matplotlib")
+IMSHOW_MESSAGE = ("imshow is not defined: it is a helper of the PyTorch tutorial, not a built-in, and plotting "
+                  "needs matplotlib and a display anyway. Show nothing; return the tensors.")
+
+
+def _shape_collapse(error):
+    """Whether a forward pass stopped because a layer's input map had shrunk to (almost) nothing."""
+    return (raised(error, "RuntimeError", "Output size is too small")
+            or raised(error, "RuntimeError", "Kernel size can't be greater than actual input size"))
+
+
+SHAPE_COLLAPSE_MESSAGE = ("{call} raised RuntimeError: a layer got a feature map too small for it ({detail}). "
+                          "Track the spatial size through every conv and pool layer: after two blocks of "
+                          "Conv2d(kernel 5) + MaxPool2d(2) a 32x32 image is already 5x5.")
 
 
 @pytest.mark.points(10)
@@ -13,6 +37,12 @@ PLOTTING_OR_DOWNLOADS = ("torchvision", "matplotlib")
 @pytest.mark.bug("imshow-undefined")
 def test_file_runs_under_python3(observe):
     """The file imports under Python 3 without torchvision or matplotlib, and build_cnn() builds a model."""
+    error = observe.error("import")
+    if raised(error, "SyntaxError", "Missing parentheses in call to 'print'"):
+        fail(f"Your file does not compile under Python 3: {error.message}. `print x` is Python 2 syntax; "
+             "write print(x), or print nothing.", bug="py2-print")
+    if raised(error, "NameError", "'imshow'") or raised(observe.error("build"), "NameError", "'imshow'"):
+        fail(IMSHOW_MESSAGE, bug="imshow-undefined")
     info = observe("import")
     pulled_in = sorted(set(PLOTTING_OR_DOWNLOADS) & set(info["modules"]))
     assert not pulled_in, (
@@ -42,6 +72,10 @@ def _expect_logits(out, n, num_classes):
 @pytest.mark.bug("v2-shape-collapse")
 def test_forward_other_batch_size(observe):
     """build_cnn() gives (N, 10) finite logits for another batch size."""
+    error = observe.error("forward", n=5, num_classes=None)
+    if _shape_collapse(error):
+        fail(SHAPE_COLLAPSE_MESSAGE.format(call="build_cnn()(images)", detail=error.message),
+             bug="v2-shape-collapse")
     _expect_logits(observe("forward", n=5, num_classes=None), 5, None)
 
 
@@ -56,6 +90,12 @@ def test_forward_num_classes(observe):
 @pytest.mark.bug("imshow-undefined")
 def test_first_batch(observe, expected):
     """first_batch returns the loader's first (images, labels) batch."""
+    error = observe.error("first_batch")  # the import's own error when the file could not be imported
+    if raised(error, "AttributeError", "DataLoaderIter' object has no attribute 'next'"):
+        fail("DataLoader iterators have no .next() method (that is Python 2's iterator protocol): use the "
+             "built-in, next(iter(loader)).", bug="dataiter-next-removed")
+    if raised(error, "NameError", "'imshow'"):
+        fail(IMSHOW_MESSAGE, bug="imshow-undefined")
     got, want = observe("first_batch"), expected("first_batch")
     for key, what in (("images", "images"), ("labels", "labels")):
         value, reference = got[key], want[key]
