@@ -3,7 +3,9 @@
 - ``grader verify`` holds: solution full marks, stub 0, originals and mutants
   caught, identical observations on two runs.
 - Other correct implementations (``tests/submissions/<id>/correct_*``) score
-  full marks; plausible buggy ones (``buggy_*``) lose points with a message.
+  full marks and name no bug; plausible buggy ones (``buggy_*``) lose points
+  with a message and name no catalogued bug (unless their first line declares
+  ``# expect-bugs: id``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def test_other_correct_implementations_score_full_marks(exercise_id: str, path: 
     result = engine.grade_file(COURSE.get(exercise_id), path, pool)
     failed = [f"{c.id}: {c.message}" for c in result.checks if c.outcome != "passed"]
     assert result.score == result.max_score, "\n".join(failed)
+    assert not result.bugs_found and not result.bugs_possible
 
 
 @pytest.mark.parametrize(("exercise_id", "path"), _submissions("buggy"), ids=lambda v: getattr(v, "name", v))
@@ -46,3 +49,14 @@ def test_plausible_buggy_implementations_lose_points_with_a_message(exercise_id:
     failed = [c for c in result.checks if c.outcome != "passed"]
     assert result.score < result.max_score
     assert all(len(c.message) > 20 for c in failed)
+    named = sorted([b.id for b in result.bugs_found] + ["|".join(b.id for b in p.bugs) for p in result.bugs_possible])
+    assert named == _expected_bugs(path), f"the report names {named}: a plausible mistake that is none of the " \
+                                          "catalogued bugs must name none"
+
+
+def _expected_bugs(path: Path) -> list[str]:
+    """A buggy submission names no catalogued bug, unless its first line says ``# expect-bugs: id, ...``."""
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    if not first.startswith("# expect-bugs:"):
+        return []
+    return sorted(b.strip() for b in first.removeprefix("# expect-bugs:").split("(")[0].split(","))

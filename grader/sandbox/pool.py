@@ -75,7 +75,14 @@ class Pool:
     def prepare(self, preloads: Iterable[tuple[str, ...]]) -> None:
         """Start the zygotes a batch will need on every slot now, in parallel, instead of on first use."""
         wanted = set(preloads)
-        threads = [threading.Thread(target=slot.zygote, args=(preload,), daemon=True)
+
+        def start(slot: _Slot, preload: tuple[str, ...]) -> None:
+            try:
+                slot.zygote(preload)
+            except SandboxError:
+                pass  # the first pair that needs it will try again and report why it fails
+
+        threads = [threading.Thread(target=start, args=(slot, preload), daemon=True)
                    for slot in self._slots for preload in wanted]
         for thread in threads:
             thread.start()

@@ -1,3 +1,4 @@
+# expect-bugs: task-mismatch  (a catalogued bug under another name: its report must name exactly this one)
 """Buggy: predict_keywords returns the predicted class ids instead of the words (no text is produced).
 Should fail: test_predict_keywords_returns_words (tagged task-mismatch)."""
 

@@ -1,3 +1,4 @@
+# expect-bugs: imshow-undefined  (a catalogued bug under another name: its report must name exactly this one)
 # Buggy: first_batch "shows" the batch with the tutorial's imshow helper, which is not defined.
 # Imports fine; should fail test_first_batch (NameError: name 'imshow' is not defined).
 import torch
