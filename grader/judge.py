@@ -29,7 +29,7 @@ from .errors import ExerciseError
 from .exercise import Exercise
 from .probing import case_key
 from .record import RunRecord
-from .results import Cause, CheckResult, Outcome
+from .results import VISIBILITIES, Cause, CheckResult, Outcome, Visibility
 from .wire import IMPORT_KEY
 
 
@@ -46,6 +46,8 @@ class CheckSpec:
     points: float
     bugs: tuple[str, ...]
     public: bool
+    visibility: Visibility = "visible"
+    """Its ``visibility`` mark (the closest one: a function's mark wins over its module's ``pytestmark``)."""
 
 
 def run(exercise: Exercise, record: RunRecord, reference: RunRecord | None) -> tuple[CheckResult, ...]:
@@ -159,6 +161,8 @@ class _JudgePlugin:
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "points(n): what the check is worth (required)")
         config.addinivalue_line("markers", "bug(id): the known bug this check exists to catch")
+        config.addinivalue_line("markers", "visibility(v): what a student sees of the result: "
+                                           + " | ".join(VISIBILITIES) + " (default visible)")
 
     @pytest.fixture
     def observe(self) -> Observer:
@@ -245,7 +249,13 @@ class _JudgePlugin:
             doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
             title = doc.strip().splitlines()[0] if doc.strip() else check_id.removeprefix("test_").replace("_", " ")
             public = public_dir in Path(str(item.path)).parents
-            self.specs.append(CheckSpec(check_id, title, float(points[0]), tuple(reversed(bugs)), public))
+            marks = [m.args[0] if len(m.args) == 1 else None for m in item.iter_markers("visibility")]
+            visibility = marks[0] if marks else "visible"
+            if visibility not in VISIBILITIES:
+                self.problems.append(f"{where}: @pytest.mark.visibility takes one of {', '.join(VISIBILITIES)}")
+                continue
+            self.specs.append(CheckSpec(check_id, title, float(points[0]), tuple(reversed(bugs)), public,
+                                        visibility))
 
     # -- outcomes -----------------------------------------------------------------------------
 
@@ -282,7 +292,7 @@ class _JudgePlugin:
             id=spec.id, title=spec.title, score=spec.points if verdict.outcome == "passed" else 0.0,
             max_score=spec.points, outcome=verdict.outcome, message=verdict.message, guards=spec.bugs,
             evidence=verdict.evidence, public=spec.public, seconds=round(verdict.seconds, 4), output=output,
-            cause=verdict.cause,
+            cause=verdict.cause, visibility=spec.visibility,
         )
 
 

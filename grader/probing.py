@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,3 +141,175 @@ def max_parameter_change(before: list[Any], model: Any) -> float:
         return float("inf")
     changes = [float((a.detach() - b).abs().max()) for a, b in zip(after, before, strict=True) if a.numel()]
     return max(changes, default=0.0)
+
+
+# ---- plain data from whatever the student's code returned -------------------------------------------
+#
+# A probe must return plain data, and what a student's function returns is anything: a tensor that
+# requires grad, a numpy scalar, a defaultdict of Counters, a model object, a generator. These helpers turn
+# it into data the judge can read, and turn what cannot be read into a *marker* that names its type, so
+# that the check can say "should return a str, but it returned list" instead of failing on an
+# unsupported value. A marker is a dict ``{"not_a": <what was wanted>, "type": <type name>}``; a check
+# recognises one with :func:`wrong_type` (importable on both sides: it holds no expected value).
+
+NOT_A = "not_a"
+
+
+def type_name(value: Any) -> str:
+    """A short, readable name of ``value``'s type: ``int``, ``list``, ``numpy.ndarray``, ``torch.Tensor``,
+    ``torch.nn.Linear``, ``keras.Sequential``; the student's own classes by their bare name.
+
+    A library class is named by the shortest public module path that exports it, which is what a student
+    recognises (``torch.Tensor``, not ``torch._tensor.Tensor``).
+    """
+    import sys
+
+    kind = type(value)
+    module = str(getattr(kind, "__module__", "") or "")
+    name = str(getattr(kind, "__qualname__", None) or getattr(kind, "__name__", "object"))
+    if module in ("builtins", "__main__", "submission") or not module:
+        return name
+    parts = module.split(".")
+    for end in range(1, len(parts) + 1):
+        prefix = ".".join(parts[:end])
+        if getattr(sys.modules.get(prefix), name.split(".")[0], None) is kind:
+            return f"{prefix}.{name}"
+    return ".".join([p for p in parts if not p.startswith("_")] + [name])
+
+
+def marker(wanted: str, value: Any) -> dict[str, str]:
+    """The plain stand-in for a value that is not what was wanted: ``{"not_a": wanted, "type": ...}``."""
+    return {NOT_A: wanted, "type": type_name(value)}
+
+
+def wrong_type(observation: Any) -> str | None:
+    """The type name if ``observation`` is a marker (the code returned the wrong kind of thing), else None.
+
+    For checks::
+
+        out = observe("generate", seed=0)
+        if (kind := wrong_type(out)) is not None:
+            fail(f"generate_text should return a str, but it returned a {kind}.")
+    """
+    if isinstance(observation, dict) and set(observation) == {NOT_A, "type"}:
+        return str(observation["type"])
+    return None
+
+
+def text(value: Any) -> str | dict[str, str]:
+    """A returned string (``str`` subclasses included) as a plain ``str``; anything else as a marker."""
+    return str.__str__(value) if isinstance(value, str) else marker("str", value)
+
+
+def number(value: Any) -> float | dict[str, str]:
+    """A returned real number as a ``float``: Python and numpy numbers, 0-d arrays, one-element tensors.
+
+    ``bool`` is not a number here (``True`` for a loss is a bug worth naming); anything else is a marker.
+    """
+    import numbers
+
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and not _is_array_like(value):
+        return float(value)
+    converted = _to_numpy(value)
+    if converted is not None and converted.size == 1 and converted.dtype.kind in "iuf":
+        return float(converted.reshape(()).item())
+    return marker("number", value)
+
+
+def array(value: Any, dtype: str | None = None) -> Any:
+    """A returned array-like as a numpy array: numpy arrays, torch/TF tensors (detached, on the CPU), and
+    (nested) lists or tuples of numbers; anything else, or a ragged list, as a marker.
+
+    :param dtype: convert to this numpy dtype (e.g. ``"float64"``); None keeps the value's own.
+    """
+    import numpy as np
+
+    converted = _to_numpy(value)
+    if converted is None and isinstance(value, (list, tuple)):
+        try:
+            converted = np.asarray(value)
+        except (ValueError, TypeError):
+            return marker("array", value)
+        if converted.dtype.kind not in "biuf":
+            return marker("array", value)
+    if converted is None:
+        return marker("array", value)
+    if dtype is not None:
+        try:
+            converted = converted.astype(dtype)
+        except (TypeError, ValueError):
+            return marker("array", value)
+    return converted
+
+
+def plain(value: Any, *, depth: int = 12) -> Any:
+    """Any returned value as plain data, recursively.
+
+    - ``None``, ``bool``, ``int``, ``float``, ``str`` (subclasses too) and numpy scalars: as Python values;
+    - numpy arrays and torch/TF tensors: numpy arrays (detached, on the CPU; ``bfloat16`` as ``float32``);
+    - mappings: dicts (keys that are not ``str`` become their JSON text: ``1`` -> ``"1"``);
+    - lists, tuples, sets (sorted when they can be), ``range``: lists;
+    - anything else (a model, a generator, a file), or deeper than ``depth``: a marker naming its type.
+
+    Nothing is called on the value except conversions of known types: an object's own methods never run.
+    """
+    import json as _json
+
+    if value is None or type(value) in (bool, int, float):
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    converted = _to_numpy(value)
+    if converted is not None:
+        return converted.item() if converted.ndim == 0 and type_name(value).startswith("numpy.") else converted
+    if depth <= 0:
+        return marker("plain value", value)
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in dict.items(value) if isinstance(value, dict) else value.items():
+            key = plain(key, depth=1)
+            out[key if isinstance(key, str) else _json.dumps(key, default=str)] = plain(item, depth=depth - 1)
+        return out
+    if isinstance(value, (list, tuple, range)):
+        items = list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value) \
+            if isinstance(value, tuple) else iter(value)
+        return [plain(v, depth=depth - 1) for v in items]
+    if isinstance(value, (set, frozenset)):
+        items = [plain(v, depth=depth - 1) for v in value]
+        try:
+            return sorted(items)
+        except TypeError:
+            return sorted(items, key=repr)
+    return marker("plain value", value)
+
+
+def _is_array_like(value: Any) -> bool:
+    return type_name(value).startswith(("numpy.", "torch.", "tensorflow."))
+
+
+def _to_numpy(value: Any) -> Any:
+    """A numpy array for numpy arrays and scalars and torch/TF tensors; else None. Imports nothing new."""
+    import sys
+
+    np = sys.modules.get("numpy")
+    if np is not None:
+        if isinstance(value, np.ndarray):
+            return np.asarray(value)
+        if isinstance(value, np.generic):
+            return np.asarray(value)
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(value, torch.Tensor):
+        tensor = value.detach().cpu().resolve_conj()
+        if tensor.dtype == torch.bfloat16:
+            tensor = tensor.float()
+        return tensor.numpy()
+    tf = sys.modules.get("tensorflow")
+    if tf is not None and isinstance(value, (tf.Tensor, tf.Variable)):
+        return value.numpy()
+    return None

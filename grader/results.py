@@ -16,6 +16,12 @@ Outcome = Literal["passed", "failed", "error", "missing"]
 OUTCOMES: tuple[str, ...] = ("passed", "failed", "error", "missing")
 Cause = Literal["", "import", "unreadable"]
 """Why a check could not judge the code at all: "" (it could), the import failed, the file was unreadable."""
+Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
+"""Who may see a check's result (its ``visibility`` mark, or the course's override): everything (``visible``);
+its title and points but not its message (``hidden``); nothing until the due date has passed
+(``after_due_date``) or the instructor has published the grades (``after_published``). The names are
+Gradescope's. The instructor's report always shows everything."""
+VISIBILITIES: tuple[str, ...] = ("visible", "hidden", "after_due_date", "after_published")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +44,8 @@ class CheckResult:
     output: str = ""
     """What the student's code printed for this check (public checks only)."""
     cause: Cause = ""
+    visibility: Visibility = "visible"
+    """What a student may see of this result; see :data:`Visibility`."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

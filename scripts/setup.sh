@@ -2,16 +2,20 @@
 # Create .venv (once) and install everything the project needs, system packages included.
 #
 # - bubblewrap: the sandbox's file-system view (see README, "Sandbox"). Installed with apt when we are root.
+# - chromium: the tests open the HTML report in headless Chromium (rendered, charts visible, no console error).
 # - The venv is built from the system interpreter (/usr/bin/python3) when there is one: the sandbox runs
 #   workers as unprivileged users, who cannot execute an interpreter under /root (pyenv's, say).
 # - torch comes first, pinned to the 2.13.0 CPU wheel: any other torch request pulls a multi-GB CUDA build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v bwrap >/dev/null 2>&1; then
+missing=()
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "setup: bubblewrap (bwrap) is missing; install it (e.g. 'sudo apt-get install bubblewrap')" >&2
+    echo "setup: missing system packages: ${missing[*]}; install them (e.g. 'sudo apt-get install ${missing[*]}')" >&2
   fi
 fi
 if [ -z "${PYTHON:-}" ]; then
@@ -25,4 +29,4 @@ if [ ! -x .venv/bin/python ]; then
 fi
 pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
 "${pip[@]}" torch==2.13.0
-"${pip[@]}" -e ".[dev]"
+"${pip[@]}" -e ".[dev,ray]"

@@ -1,7 +1,7 @@
 """The ``grader`` command line: Click commands, nothing else.
 
 Commands live in one module per kind of user (``student.py``, ``ta.py``,
-``author.py``) and are loaded only when called, so that ``--help`` stays
+``author.py``, ``ci.py``) and are loaded only when called, so that ``--help`` stays
 instant (click's lazy group). Each command checks its arguments (Click does
 most of it), calls one engine, batch or authoring function, hands the result to
 a renderer and picks the exit code. A :class:`~grader.errors.GraderError`
@@ -27,6 +27,13 @@ COMMANDS = {
     "submit": "student:submit",
     "grade": "ta:grade",
     "verify": "author:verify",
+    "new": "author:new",
+    "probe": "author:probe",
+    "export": "author:export",
+    "table": "author:table",
+    "check": "ci:check",
+    "ci": "ci:ci",
+    "compare-ci": "ci:compare_ci",
     "doctor": "admin:doctor",
 }
 
@@ -62,7 +69,8 @@ def cli() -> None:
     \b
     Students:    grader submit bigram_text_generator my_solution.py
     TAs:         grader grade submissions/ --out grades/
-    Authors:     grader verify
+    Authors:     grader new ID --framework torch; grader verify; grader export bundle/
+    CI:          grader ci . --fail-under 50
     """
 
 

@@ -10,7 +10,8 @@ Soundness, per exercise (``docs/authoring.md``):
 - every mutant fails every check tagged with its bug, and its report names
   exactly that bug (diagnosis on evidence, ``grader/diagnosis.py``);
 - the solution's report names no bug, and no check ever names a bug it does
-  not guard.
+  not guard;
+- the public checks can be shipped in a student bundle (``export.public_problems``).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import engine, judge
-from . import submission as submissions
-from .exercise import Exercise
-from .results import PairResult
-from .sandbox import Pool
-from .wire import IMPORT_KEY
+from .. import engine, judge
+from .. import submission as submissions
+from ..exercise import Exercise
+from ..results import PairResult
+from ..sandbox import Pool
+from ..wire import IMPORT_KEY
+from .export import public_problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,9 @@ def _static_findings(exercise: Exercise, specs: tuple[judge.CheckSpec, ...]) -> 
     for bug_id in exercise.mutants:
         if exercise.bug(bug_id) is None:
             findings.append(Finding(f"mutants/{bug_id}.py", "names a known bug", False))
+    problems = public_problems(exercise)
+    findings.append(Finding("public/", "can be shipped to students (grader export)", not problems,
+                            "; ".join(problems)))
     return findings
 
 
