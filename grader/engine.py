@@ -62,7 +62,7 @@ def unreadable(exercise: Exercise, path: Path, reason: str, student: str | None 
     checks = tuple(
         CheckResult(id=s.id, title=s.title, score=0.0, max_score=s.points, outcome="missing",
                     message="Not graded (see Problems above).", guards=s.bugs, public=s.public,
-                    cause="unreadable")
+                    cause="unreadable", visibility=s.visibility)
         for s in specs
     )
     return _assemble(exercise, path, student, checks, errors=(wire.clean_text(reason),), notes=(),

@@ -267,7 +267,7 @@ def test_the_gradescope_autograder_runs_like_gradescope_runs_it(tmp_path: Path, 
 
 def test_table_has_one_row_per_exercise_between_markers() -> None:
     text = markdown_table(Course(TOY_COURSE))
-    row = "| `toy` | Toy exercise for the engine's own tests | none | Python | 10 | 4 (1) | 1 |"
+    row = "| `toy` | Toy exercise for the engine's own tests | none | Python | 10 | 4 (1) | 1 | not measured |"
     assert text.splitlines()[3] == row
     assert readme_table(f"intro\n{text}outro\n") == text and readme_table("no table") is None
 

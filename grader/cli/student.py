@@ -39,14 +39,17 @@ def show(ctx: click.Context, exercise_id: str) -> None:
 @click.command()
 @click.argument("exercise_id")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Report format on standard output.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html", "junit", "gradescope"]),
+              default="text", show_default=True, help="Report format on standard output.")
+@click.option("--audience", type=click.Choice(["student", "instructor"]), default="student", show_default=True,
+              help="student: what the course lets a student see (hidden checks without details, checks released "
+                   "later left out); instructor: everything.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
               help="Exit with status 1 if the score is below this percentage.")
 @course_option
 @sandbox_options
 @click.pass_context
-def submit(ctx: click.Context, exercise_id: str, file: Path, fmt: str, fail_under: float | None,
+def submit(ctx: click.Context, exercise_id: str, file: Path, fmt: str, audience: str, fail_under: float | None,
            jobs: int | None, unsafe: bool) -> None:
     """Grade one submission (.py, .ipynb or .zip) and print the report.
 
@@ -57,12 +60,16 @@ def submit(ctx: click.Context, exercise_id: str, file: Path, fmt: str, fail_unde
     """
     from .. import engine
     from ..render import WRITERS
+    from ..render.visibility import Policy, show
 
     the_course = course(ctx)
     exercise = the_course.get(exercise_id)
     with open_pool(the_course, jobs or 1, unsafe) as pool:
         result = engine.grade_file(exercise, file, pool)
-    WRITERS[fmt]([result], sys.stdout)
+    shown = show(result, audience, Policy.load(the_course.root), points=exercise.points)  # type: ignore[arg-type]
+    WRITERS[fmt]([shown.result], sys.stdout)
+    if fmt == "text" and (shown.withheld or shown.unseen_points):
+        click.echo(shown.score_line())
     unreadable = any(c.cause == "unreadable" for c in result.checks)
-    if unreadable or (fail_under is not None and 100 * result.fraction < fail_under):
+    if unreadable or (fail_under is not None and 100 * shown.result.fraction < fail_under):
         ctx.exit(1)
