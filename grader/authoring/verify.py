@@ -17,9 +17,10 @@ Soundness, per exercise (``docs/authoring.md``):
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .. import engine, judge
+from .. import engine, judge, reference
 from .. import submission as submissions
 from ..exercise import Exercise
 from ..results import PairResult
@@ -58,48 +59,52 @@ def verify(exercise: Exercise, pool: Pool, progress: Callable[[str], None] | Non
         findings.append(Finding("solution", "exists", False, f"no solutions/{exercise.id}.py"))
         return VerifyReport(exercise.id, tuple(findings))
 
-    say(f"{exercise.id}: running the solution twice")
+    say(f"{exercise.id}: grading the solution (the reference run, then a second run to compare)")
     solution = submissions.load(exercise.solution, exercise.id)
-    first, second = pool.run(exercise, solution), pool.run(exercise, solution)
-    result = engine.grade(exercise, solution, pool)
-    findings.append(Finding("solution", "scores full marks", result.score == result.max_score,
-                            _failures(result)))
-    findings.append(Finding("solution", "names no known bug", not _named(result), ", ".join(_named(result))))
-    graded = [result]
-    differing = sorted(k for k in set(first.observations) | set(second.observations)
-                       if first.observations.get(k) != second.observations.get(k) and k != IMPORT_KEY)
-    stable = first.plan == second.plan and not differing
-    findings.append(Finding("solution", "observes identical values on two runs", stable,
-                            "differs in " + ", ".join(differing[:5]) if differing else ""))
+    first = reference.record(exercise, pool)
+    # Everything else is independent: graded on every slot of the pool at once.
+    with ThreadPoolExecutor(max_workers=pool.jobs) as executor:
+        second = executor.submit(pool.run, exercise, solution)
+        graded_solution = executor.submit(engine.grade, exercise, solution, pool)
+        stub = executor.submit(engine.grade_file, exercise, exercise.stub, pool)
+        originals = [(o, executor.submit(engine.grade_file, exercise, o, pool)) for o in exercise.originals]
+        mutants = [(bug_id, path, executor.submit(engine.grade_file, exercise, path, pool))
+                   for bug_id, path in exercise.mutants.items() if exercise.bug(bug_id) is not None]
+        say(f"{exercise.id}: grading the stub, {len(originals)} original(s) and {len(mutants)} mutant(s)")
 
-    say(f"{exercise.id}: grading the stub")
-    stub = engine.grade_file(exercise, exercise.stub, pool)
-    graded.append(stub)
-    findings.append(Finding("stub.py", "scores 0", stub.score == 0,
-                            ", ".join(c.id for c in stub.checks if c.outcome == "passed")))
+        result = graded_solution.result()
+        findings.append(Finding("solution", "scores full marks", result.score == result.max_score,
+                                _failures(result)))
+        findings.append(Finding("solution", "names no known bug", not _named(result), ", ".join(_named(result))))
+        graded = [result]
+        differing = sorted(k for k in set(first.observations) | set(second.result().observations)
+                           if first.observations.get(k) != second.result().observations.get(k) and k != IMPORT_KEY)
+        stable = first.plan == second.result().plan and not differing
+        findings.append(Finding("solution", "observes identical values on two runs", stable,
+                                "differs in " + ", ".join(differing[:5]) if differing else ""))
 
-    all_bug_checks = {s.id for s in specs if s.bugs}
-    for original in exercise.originals:
-        say(f"{exercise.id}: grading {original.name}")
-        result = engine.grade_file(exercise, original, pool)
-        graded.append(result)
-        passing = sorted(c.id for c in result.checks if c.id in all_bug_checks and c.outcome == "passed")
-        findings.append(Finding(original.name, "fails every check of every known bug", not passing,
-                                "passes " + ", ".join(passing) if passing else f"score {result.score:g}"))
+        graded.append(stub.result())
+        findings.append(Finding("stub.py", "scores 0", stub.result().score == 0,
+                                ", ".join(c.id for c in stub.result().checks if c.outcome == "passed")))
 
-    for bug_id, path in exercise.mutants.items():
-        if exercise.bug(bug_id) is None:
-            continue
-        say(f"{exercise.id}: grading mutant {bug_id}")
-        result = engine.grade_file(exercise, path, pool)
-        graded.append(result)
-        tagged = {s.id for s in specs if bug_id in s.bugs}
-        passing = sorted(c.id for c in result.checks if c.id in tagged and c.outcome == "passed")
-        findings.append(Finding(f"mutants/{path.name}", f"fails every check of '{bug_id}'", not passing,
-                                "passes " + ", ".join(passing)))
-        named = _named(result)
-        findings.append(Finding(f"mutants/{path.name}", f"report names exactly '{bug_id}'", named == [bug_id],
-                                "names " + (", ".join(named) or "nothing")))
+        all_bug_checks = {s.id for s in specs if s.bugs}
+        for original, future in originals:
+            result = future.result()
+            graded.append(result)
+            passing = sorted(c.id for c in result.checks if c.id in all_bug_checks and c.outcome == "passed")
+            findings.append(Finding(original.name, "fails every check of every known bug", not passing,
+                                    "passes " + ", ".join(passing) if passing else f"score {result.score:g}"))
+
+        for bug_id, path, future in mutants:
+            result = future.result()
+            graded.append(result)
+            tagged = {s.id for s in specs if bug_id in s.bugs}
+            passing = sorted(c.id for c in result.checks if c.id in tagged and c.outcome == "passed")
+            findings.append(Finding(f"mutants/{path.name}", f"fails every check of '{bug_id}'", not passing,
+                                    "passes " + ", ".join(passing)))
+            named = _named(result)
+            findings.append(Finding(f"mutants/{path.name}", f"report names exactly '{bug_id}'",
+                                    named == [bug_id], "names " + (", ".join(named) or "nothing")))
 
     stray = sorted({f"{c.id} names {b}" for r in graded for c in r.checks for b in c.evidence if b not in c.guards})
     findings.append(Finding("checks", "name only bugs they guard", not stray, "; ".join(stray)))
