@@ -76,7 +76,7 @@ def grade_many(entries: Sequence[ClassEntry], course: Course, pool: Pool, *, sto
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 pair = pending.pop(future)
-                yield _keep(pair, future.result(), store)
+                yield _keep(pair, future.result(), store, force)
     selfcheck.prove(needed, pool, "after grading")
 
 
@@ -104,13 +104,15 @@ def _grade(pair: _Pair, pool: Pool) -> PairResult:
                                  entry.student)
 
 
-def _keep(pair: _Pair, result: PairResult, store: Store | None) -> Graded:
+def _keep(pair: _Pair, result: PairResult, store: Store | None, force: bool = False) -> Graded:
     previous = None
     if store is not None:
         history = store.history(pair.entry.student, pair.exercise.id)
         if history and history[-1].result.score != result.score:
             previous = history[-1].result
-        store.put(pair.key, result, str(pair.entry.path), pair.entry.submitted_at)
+        # a forced re-grade replaces the stored result, keeping the old one as superseded if they differ
+        store.put(pair.key, result, str(pair.entry.path), pair.entry.submitted_at, late=pair.entry.late,
+                  replace=force)
     return Graded(pair.entry, result, previous=previous)
 
 

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import lzma
+import os
 import re
 import stat
+import struct
 import tokenize
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import SubmissionError
 
@@ -66,18 +71,41 @@ def load(path: Path, exercise_id: str | None = None) -> Submission:
         raise SubmissionError(f"{path.name}: unsupported file type {suffix or '(none)'}; "
                               "submit a .py, .ipynb or .zip file")
     limit = {".py": MAX_SOURCE_BYTES, ".ipynb": MAX_NOTEBOOK_BYTES, ".zip": MAX_ZIP_BYTES}[suffix]
-    try:
-        if path.stat().st_size > limit:
-            raise SubmissionError(f"{path.name}: file is larger than {limit // (1024 * 1024)} MB")
-        data = path.read_bytes()
-    except OSError as e:
-        raise SubmissionError(f"{path.name}: cannot read file: {e.strerror or e}") from None
+    data = _read_regular_file(path, limit)
     if suffix == ".py":
         return Submission(path, "py", decode_python(data, path.name))
     if suffix == ".ipynb":
         source, notes = notebook_to_source(data, path.name)
         return Submission(path, "ipynb", source, notes=notes)
     return _load_zip(path, data, exercise_id)
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file: a directory, a pipe (which would block) or a device is refused,
+    and a file that grows while it is read cannot make us read more."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a pipe would block a plain open
+    except IsADirectoryError:
+        raise SubmissionError(f"{path.name}: is a directory, not a file") from None
+    except OSError as e:
+        raise SubmissionError(f"{path.name}: cannot read file: {e.strerror or e}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise SubmissionError(f"{path.name}: is a directory, not a file")
+        if not stat.S_ISREG(mode):
+            raise SubmissionError(f"{path.name}: is not a regular file (a device, socket or pipe)")
+        if os.fstat(fd).st_size > limit:
+            raise SubmissionError(f"{path.name}: file is larger than {limit // (1024 * 1024)} MB")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as e:
+        raise SubmissionError(f"{path.name}: cannot read file: {e.strerror or e}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise SubmissionError(f"{path.name}: file is larger than {limit // (1024 * 1024)} MB")
+    return data
 
 
 def decode_python(data: bytes, name: str) -> str:
@@ -102,7 +130,31 @@ def notebook_to_source(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
 
     Shell escapes (``!cmd``) and magics (``%magic``, most ``%%cell`` magics)
     are dropped, never executed; a cell tagged ``skip-grading`` is left out.
+    Versions 3 and 4 are read by nbformat; a notebook of another version (or
+    none) is read leniently when its cells have the usual shape, with a note.
+    Every field is type-checked: a hostile notebook ends in one
+    :class:`SubmissionError`, never in another exception.
     """
+    cells, notes = _notebook_cells(data, name)
+    parts: list[str] = []
+    futures: list[str] = []
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        if SKIP_TAG in _tags(cell):
+            notes.append(f"cell {number}: tagged {SKIP_TAG}, not graded")
+            continue
+        source = _cell_source(cell, number, name)
+        code, cell_notes = _strip_magics(source, number)
+        notes.extend(cell_notes)
+        code, cell_futures = _hoist_future_imports(code)
+        futures.extend(f for f in cell_futures if f not in futures)
+        parts.append(f"{NOTEBOOK_CELL_MARK}{number} ----\n{code}\n")
+    return "".join(f"{f}\n" for f in futures) + "\n".join(parts), tuple(notes)
+
+
+def _notebook_cells(data: bytes, name: str) -> tuple[list[Any], list[str]]:
+    """The notebook's cells (each still to be checked) and notes on how it was read."""
     import nbformat
 
     try:
@@ -110,34 +162,71 @@ def notebook_to_source(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
     except UnicodeDecodeError as e:
         raise SubmissionError(f"{name}: is not UTF-8 text (invalid byte at offset {e.start})") from None
     try:
-        notebook = nbformat.reads(text, as_version=4)
-        cells = list(notebook.cells)
-    except Exception as e:  # nbformat raises several unrelated types for bad input
-        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise SubmissionError(f"{name}: not a valid Jupyter notebook ({reason[:200]})") from None
-    language = notebook.get("metadata", {}).get("kernelspec", {}).get("language", "python")
-    if isinstance(language, str) and language.lower() not in ("python", "python3", ""):
-        raise SubmissionError(f"{name}: is a {language} notebook; a Python notebook is expected")
+        raw = json.loads(text)
+    except (ValueError, RecursionError) as e:
+        reason = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+        raise SubmissionError(f"{name}: not a valid Jupyter notebook (not JSON: {reason})") from None
+    if not isinstance(raw, dict):
+        raise SubmissionError(f"{name}: not a valid Jupyter notebook (the file is a JSON {type(raw).__name__}, "
+                              "not an object)")
+    _check_language(raw.get("metadata"), name)
+    version = raw.get("nbformat")
+    if type(version) is int and version in (3, 4):
+        try:
+            notebook = nbformat.reads(text, as_version=4)
+            cells = notebook.get("cells")
+        except Exception as e:  # nbformat raises several unrelated types for bad input
+            reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise SubmissionError(f"{name}: not a valid Jupyter notebook ({reason[:200]})") from None
+        notes: list[str] = []
+    else:
+        # No version or one nbformat does not know: read the cells the way version 4 (or 3) lays them out.
+        cells = raw.get("cells")
+        worksheets = raw.get("worksheets")
+        if cells is None and isinstance(worksheets, list) and worksheets and isinstance(worksheets[0], dict):
+            cells = [_v3_cell(c) for c in worksheets[0].get("cells", []) if isinstance(c, dict)]
+        said = "no nbformat version" if version is None else f"nbformat version {str(version)[:20]}"
+        notes = [f"the notebook declares {said}; its code cells were read as in version 4"]
+    if not isinstance(cells, list):
+        raise SubmissionError(f"{name}: not a valid Jupyter notebook (no list of cells)")
+    return cells, notes
 
-    parts: list[str] = []
-    notes: list[str] = []
-    futures: list[str] = []
-    for number, cell in enumerate(cells, start=1):
-        if cell.get("cell_type") != "code":
-            continue
-        tags = cell.get("metadata", {}).get("tags", []) or []
-        if SKIP_TAG in tags:
-            notes.append(f"cell {number}: tagged {SKIP_TAG}, not graded")
-            continue
-        source = cell.get("source", "")
-        if not isinstance(source, str):
-            source = "".join(source)
-        code, cell_notes = _strip_magics(source, number)
-        notes.extend(cell_notes)
-        code, cell_futures = _hoist_future_imports(code)
-        futures.extend(f for f in cell_futures if f not in futures)
-        parts.append(f"{NOTEBOOK_CELL_MARK}{number} ----\n{code}\n")
-    return "".join(f"{f}\n" for f in futures) + "\n".join(parts), tuple(notes)
+
+def _v3_cell(cell: dict[str, Any]) -> dict[str, Any]:
+    return {"cell_type": cell.get("cell_type"), "source": cell.get("input", cell.get("source", "")),
+            "metadata": cell.get("metadata", {})}
+
+
+def _check_language(metadata: Any, name: str) -> None:
+    kernelspec = metadata.get("kernelspec") if isinstance(metadata, dict) else None
+    language = kernelspec.get("language", "python") if isinstance(kernelspec, dict) else "python"
+    if isinstance(language, str) and language.lower() not in ("python", "python3", ""):
+        raise SubmissionError(f"{name}: is a {language[:40]} notebook; a Python notebook is expected")
+
+
+def _tags(cell: dict[str, Any]) -> list[str]:
+    metadata = cell.get("metadata")
+    tags = metadata.get("tags") if isinstance(metadata, dict) else None
+    if isinstance(tags, str):
+        return [tags]
+    return [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+
+
+def _cell_source(cell: dict[str, Any], number: int, name: str) -> str:
+    """A code cell's text: a string or a list of strings, valid Unicode, no NUL (Python refuses to compile it)."""
+    source = cell.get("source", "")
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        source = "".join(source)
+    if not isinstance(source, str):
+        raise SubmissionError(f"{name}: cell {number} has a source that is not text")
+    if "\0" in source:
+        raise SubmissionError(f"{name}: cell {number} contains NUL bytes (binary data, not Python)")
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SubmissionError(f"{name}: cell {number} contains characters that are not valid Unicode "
+                              "(lone surrogates)") from None
+    return source
 
 
 def _hoist_future_imports(code: str) -> tuple[str, list[str]]:
@@ -179,8 +268,8 @@ def _load_zip(path: Path, data: bytes, exercise_id: str | None) -> Submission:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as e:
-        raise SubmissionError(f"{name}: not a readable zip file ({e})") from None
+    except _ARCHIVE_ERRORS as e:
+        raise SubmissionError(f"{name}: not a readable zip file ({_one_line(e)})") from None
     if len(members) > MAX_ZIP_MEMBERS:
         raise SubmissionError(f"{name}: holds {len(members)} entries; at most {MAX_ZIP_MEMBERS} are allowed")
 
@@ -191,15 +280,15 @@ def _load_zip(path: Path, data: bytes, exercise_id: str | None) -> Submission:
             continue
         relative = _safe_member_path(info, name)
         if info.flag_bits & 0x1:
-            raise SubmissionError(f"{name}: {info.filename} is encrypted")
+            raise SubmissionError(f"{name}: {_one_line(info.filename)} is encrypted")
         # Read at most one byte past the cap: a lying header cannot make us inflate more.
         try:
             with archive.open(info) as member:
                 content = member.read(MAX_ZIP_MEMBER_BYTES + 1)
-        except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, RuntimeError) as e:
-            raise SubmissionError(f"{name}: cannot extract {info.filename} ({e})") from None
+        except _ARCHIVE_ERRORS as e:
+            raise SubmissionError(f"{name}: cannot extract {_one_line(info.filename)} ({_one_line(e)})") from None
         if len(content) > MAX_ZIP_MEMBER_BYTES:
-            raise SubmissionError(f"{name}: {info.filename} unpacks to more than "
+            raise SubmissionError(f"{name}: {_one_line(info.filename)} unpacks to more than "
                                   f"{MAX_ZIP_MEMBER_BYTES // (1024 * 1024)} MB")
         total += len(content)
         if total > MAX_ZIP_TOTAL_BYTES:
@@ -224,14 +313,24 @@ def _load_zip(path: Path, data: bytes, exercise_id: str | None) -> Submission:
     return Submission(path, "zip", source, files=tuple(extra), notes=(f"entry file: {entry}", *notes))
 
 
+# What a corrupted or crafted archive can raise from inside zipfile and its decompressors.
+_ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, RuntimeError,
+                   ValueError, IndexError, KeyError, TypeError, OverflowError, zlib.error, lzma.LZMAError,
+                   struct.error)
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())[:200] or type(value).__name__
+
+
 def _safe_member_path(info: zipfile.ZipInfo, name: str) -> str:
     raw = info.filename.replace("\\", "/")
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        raise SubmissionError(f"{name}: {info.filename} is a symbolic link; links are not accepted")
+        raise SubmissionError(f"{name}: {_one_line(info.filename)} is a symbolic link; links are not accepted")
     parts = PurePosixPath(raw).parts
     if raw.startswith("/") or re.match(r"^[A-Za-z]:", raw) or ".." in parts or not parts:
-        raise SubmissionError(f"{name}: {info.filename} would extract outside the submission folder")
+        raise SubmissionError(f"{name}: {_one_line(info.filename)} would extract outside the submission folder")
     return str(PurePosixPath(*parts))
 
 

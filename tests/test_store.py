@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import signal
 import sqlite3
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.errors import UsageError
 from grader.results import PairResult
 from grader.store import Key, Store
 
@@ -109,9 +111,9 @@ def test_a_run_killed_with_sigkill_resumes_without_losing_or_doubling(tmp_path: 
     kept = sqlite3.connect(store).execute("SELECT COUNT(*) FROM results").fetchone()[0]
     assert 3 <= kept < 12 + 1
     second = _grade(klass, out)
-    _, err = second.communicate(timeout=600)
+    report, err = second.communicate(timeout=600)
     assert second.returncode == 0, err
-    assert err.count("unchanged (from the store)") == kept
+    assert f"{12 - kept} graded now, {kept} unchanged (from the store)" in " ".join(report.split())
     rows = sqlite3.connect(store).execute("SELECT student, COUNT(*) FROM results GROUP BY student").fetchall()
     assert len(rows) == 12 and all(n == 1 for _, n in rows)
     scores = {json.loads(line)["student"]: json.loads(line)["score"]
@@ -125,6 +127,88 @@ def test_a_changed_submission_is_regraded_with_a_trace(tmp_path: Path) -> None:
     assert _grade(klass, out).wait(timeout=600) == 0
     shutil.copy(SOLUTION, klass / "s01" / "toy.py")  # s01 fixed the bug and resubmitted
     run = _grade(klass, out)
-    _, err = run.communicate(timeout=600)
-    assert "s00" in err and "unchanged (from the store)" in err
-    assert "regraded: 2 -> 10" in err
+    report, _ = run.communicate(timeout=600)
+    report = " ".join(report.split())
+    assert "1 graded now, 1 unchanged (from the store)" in report
+    assert "s01 / toy: 2 → 10/10 (a new submission): test_adds_one failed 0/3 → passed 3/3" in report
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_then_resume_loses_nothing_and_doubles_nothing(tmp_path: Path) -> None:
+    klass, out = _class(tmp_path, 9), tmp_path / "out"
+    store = tmp_path / ".grader" / "results.sqlite"
+    moments = [random.uniform(0.2, 12.0) for _ in range(3)]  # pool start, self-check, grading, writing files
+    for moment in moments:
+        run = _grade(klass, out)
+        time.sleep(moment)
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    db = sqlite3.connect(store)
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",), moments
+    kept = db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+    last = _grade(klass, out)
+    report, err = last.communicate(timeout=600)
+    assert last.returncode == 0, (moments, err)
+    assert f"{9 - kept} graded now, {kept} unchanged (from the store)" in " ".join(report.split()), moments
+    rows = db.execute("SELECT student, COUNT(*), MIN(score) FROM results GROUP BY student ORDER BY student").fetchall()
+    assert [(s, n) for s, n, _ in rows] == [(f"s{i:02d}", 1) for i in range(9)], moments
+    assert [score for _, _, score in rows] == [10, 2, 7] * 3, moments  # solution, mutant, os._exit in one probe
+
+
+def test_latest_best_and_chosen(tmp_path: Path) -> None:
+    with Store(tmp_path / "r.sqlite") as store:
+        store.put(key("v1"), result(9), "a")
+        store.put(key("v2"), result(4), "a", late=True)  # a worse, late resubmission
+        store.put(key("v2", digest="d2"), result(6), "a", late=True)  # the suite changed: v2 graded again
+        latest = store.pick("ann", "toy", "latest", "d2", "0.1.0")
+        assert (latest.stored.result.score, latest.rule, latest.versions, latest.stale) == (6, "latest", 2, False)
+        assert latest.stored.late
+        best = store.pick("ann", "toy", "best", "d2", "0.1.0")
+        assert best.stored.result.score == 6  # v1's 9 is from the old suite: not comparable, v2 is the best graded now
+        best_any = store.pick("ann", "toy", "best", "d1", "0.1.0")
+        assert best_any.stored.result.score == 9 and best_any.stored.key.submission_sha256 == "v1"
+        version = store.choose("ann", "toy", "v1")
+        assert version.submission_sha256 == "v1"
+        chosen = store.pick("ann", "toy", "latest", "d2", "0.1.0")
+        assert (chosen.rule, chosen.stored.result.score, chosen.stale) == ("chosen", 9, True)
+        assert store.unchoose("ann", "toy") and store.pick("ann", "toy").rule == "latest"
+        with pytest.raises(UsageError, match="no submission of ann for toy start with 'zz'"):
+            store.choose("ann", "toy", "zz")
+        with pytest.raises(UsageError, match="2 submissions"):
+            store.choose("ann", "toy", "v")
+        assert store.pick("nobody", "toy") is None
+
+
+def test_latest_follows_the_lms_timestamps_when_every_version_has_one(tmp_path: Path) -> None:
+    with Store(tmp_path / "r.sqlite") as store:
+        store.put(key("later"), result(1), "a", "2026-11-21T10:00:00")
+        store.put(key("earlier"), result(2), "a", "2026-11-20T10:00:00")  # graded second, submitted first
+        assert store.pick("ann", "toy").stored.key.submission_sha256 == "later"
+
+
+def test_a_forced_regrade_that_disagrees_keeps_the_old_result_as_superseded(tmp_path: Path) -> None:
+    with Store(tmp_path / "r.sqlite") as store:
+        store.put(key(), result(10), "a")
+        assert store.put(key(), result(10), "a", replace=True)  # the same verdict: nothing to keep aside
+        assert store.put(key(), result(7), "a", replace=True)
+        assert store.get(key()).score == 7
+        rows = store.history("ann", "toy", superseded=True)
+        assert [(r.result.score, r.superseded) for r in rows] == [(10, True), (7, False)]
+        assert [r.result.score for r in store.history("ann", "toy")] == [7]
+
+
+def test_a_store_from_before_late_flags_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript("""CREATE TABLE results (id INTEGER PRIMARY KEY, student TEXT NOT NULL, exercise TEXT NOT NULL,
+        submission_sha256 TEXT NOT NULL, exercise_digest TEXT NOT NULL, grader_version TEXT NOT NULL,
+        source TEXT NOT NULL, submitted_at TEXT NOT NULL DEFAULT '', graded_at REAL NOT NULL, score REAL NOT NULL,
+        max_score REAL NOT NULL, result TEXT NOT NULL,
+        UNIQUE (student, exercise, submission_sha256, exercise_digest, grader_version));""")
+    db.execute("INSERT INTO results VALUES (1, 'ann', 'toy', 's1', 'd1', '0.1.0', 'a', '', 1.0, 3, 10, ?)",
+               (json.dumps(result(3).to_dict()),))
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.get(key()).score == 3 and store.history("ann")[0].late is False
+        assert store.put(key("s2"), result(4), "a", late=True) and store.history("ann")[-1].late

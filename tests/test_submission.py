@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import stat
 import zipfile
 from pathlib import Path
@@ -151,3 +152,46 @@ def test_future_imports_in_later_cells_work_as_in_jupyter(tmp_path: Path) -> Non
     namespace: dict = {}
     exec(compile(load(path).source, "nb", "exec"), namespace)
     assert namespace["x"] == 1
+
+
+def _raw_notebook(tmp_path: Path, data: dict, name: str = "nb.ipynb") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_nbformat_3_is_read(tmp_path: Path) -> None:
+    path = _raw_notebook(tmp_path, {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [
+        {"cells": [{"cell_type": "code", "input": "x = 1\n", "language": "python", "outputs": []}]}]})
+    assert "x = 1" in load(path).source
+
+
+def test_an_unknown_nbformat_version_with_unknown_fields_is_read_leniently_with_a_note(tmp_path: Path) -> None:
+    path = _raw_notebook(tmp_path, {"nbformat": 5, "nbformat_minor": 0, "metadata": {"kernelspec": "python"},
+                                    "cells": [{"cell_type": "code", "source": ["x = ", "2\n"], "new_field": [1],
+                                               "metadata": {"tags": "skip-grading"}},
+                                              {"cell_type": "code", "source": "y = 3", "metadata": []}]})
+    sub = load(path)
+    assert "y = 3" in sub.source and "x = 2" not in sub.source  # a lone tag string still skips the cell
+    assert any("nbformat version 5" in n for n in sub.notes)
+
+
+@pytest.mark.parametrize(("cell_source", "message"), [
+    ("x = 1\u0000", "NUL bytes"),
+    ("x = '\ud800'", "lone surrogates"),
+    (7, "source that is not text"),
+])
+def test_cells_with_binary_junk_give_one_line(tmp_path: Path, cell_source: object, message: str) -> None:
+    path = _raw_notebook(tmp_path, {"nbformat": 4, "nbformat_minor": 4, "metadata": {},
+                                    "cells": [{"cell_type": "code", "source": cell_source, "metadata": {},
+                                               "outputs": [], "execution_count": None}]})
+    with pytest.raises(SubmissionError, match=message):
+        load(path)
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.py"
+    with path.open("wb") as f:
+        f.truncate(3 * 1024 * 1024)  # sparse: nothing written
+    with pytest.raises(SubmissionError, match="larger than 2 MB"):
+        load(path)
