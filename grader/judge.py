@@ -179,7 +179,7 @@ class _JudgePlugin:
         """``expected(probe, **case)``: what the reference solution gave for the same case."""
         return self._expected
 
-    def _observe(self, name: str, **case: Any) -> Any:
+    def _observe(self, name: str, /, **case: Any) -> Any:
         key = case_key(name, case)
         if self._current is not None:
             self.observed.setdefault(self._current, []).append(key)
@@ -201,7 +201,7 @@ class _JudgePlugin:
             raise ProbeFailed(f"Your code raised {observation.type}: {observation.message}", observation)
         return wire.decode(observation)
 
-    def _error(self, name: str, **case: Any) -> wire.ProbeError | None:
+    def _error(self, name: str, /, **case: Any) -> wire.ProbeError | None:
         key = case_key(name, case)
         record = self.record
         assert record is not None
@@ -213,7 +213,7 @@ class _JudgePlugin:
             return imported if isinstance(imported, wire.ProbeError) else None
         return observation if isinstance(observation, wire.ProbeError) else None
 
-    def _expected(self, name: str, **case: Any) -> Any:
+    def _expected(self, name: str, /, **case: Any) -> Any:
         key = case_key(name, case)
         if self.reference is None:
             raise BrokenCheck("this exercise has no reference solution to compare with")
@@ -314,7 +314,7 @@ class Observer:
         self._observe = observe
         self.error = error
 
-    def __call__(self, name: str, **case: Any) -> Any:
+    def __call__(self, name: str, /, **case: Any) -> Any:
         return self._observe(name, **case)
 
 

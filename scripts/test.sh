@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-.venv/bin/python -m pytest "$@"
+# One test process per core, each with its own warm worker pool (pytest-xdist).
+.venv/bin/python -m pytest -n "$(nproc)" "$@"

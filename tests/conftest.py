@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,13 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 @pytest.fixture(scope="session")
 def pool(_private_cache: None) -> Pool:
-    """One warm pool for the whole session (two slots), hiding the toy course from its workers."""
-    with Pool(2, hidden=(TOY_COURSE,)) as shared:
+    """One warm pool for the whole session, hiding the toy course from its workers.
+
+    Under pytest-xdist the cores are shared out between the test processes (one slot each on two cores).
+    """
+    processes = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    slots = max(1, len(os.sched_getaffinity(0)) // processes)
+    with Pool(max(slots, 2) if processes == 1 else slots, hidden=(TOY_COURSE,)) as shared:
         yield shared
 
 

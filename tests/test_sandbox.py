@@ -168,8 +168,10 @@ def _snapshot(scratch: Path) -> dict[str, tuple[int, int]]:
     state: dict[str, tuple[int, int]] = {}
     for root in roots:
         for dirpath, _, files in os.walk(root):
-            if "__pycache__" in dirpath and str(scratch) not in dirpath:
-                continue  # the grader's own imports may compile; a worker's write is caught by the markers
+            if ("__pycache__" in dirpath and str(scratch) not in dirpath) or dirpath.startswith(
+                    str(cache_dir() / "reference")):
+                continue  # the grader's own imports and reference runs write there; a worker's write is caught
+                #           by the markers
             for name in files:
                 path = os.path.join(dirpath, name)
                 try:
