@@ -10,14 +10,14 @@ moment it exists, so an interrupted run resumes where it stopped.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from . import __version__, engine, selfcheck
 from . import submission as submissions
 from .discovery import ClassEntry
-from .errors import GraderError, SubmissionError
+from .errors import GraderError, SelfCheckError, SubmissionError
 from .exercise import Course, Exercise
 from .results import PairResult
 from .sandbox import Pool
@@ -70,14 +70,26 @@ def grade_many(entries: Sequence[ClassEntry], course: Course, pool: Pool, *, sto
     needed = {p.exercise.id: p.exercise for p in todo}.values()
     pool.prepare({e.preload for e in needed})
     selfcheck.prove(needed, pool, "before grading")
+    graded: list[Key] = []
     with ThreadPoolExecutor(max_workers=pool.jobs) as executor:
         pending: dict[Future[PairResult], _Pair] = {executor.submit(_grade, pair, pool): pair for pair in todo}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 pair = pending.pop(future)
+                graded.append(pair.key)
                 yield _keep(pair, future.result(), store, force)
-    selfcheck.prove(needed, pool, "after grading")
+    prove_after(needed, pool, store, graded)
+
+
+def prove_after(exercises: Iterable[Exercise], pool: Pool, store: Store | None, graded: Sequence[Key]) -> None:
+    """The closing self-check; if it fails, this run's results were graded on a broken environment: they are
+    withdrawn from the store (never reused by a later run) before the error is raised."""
+    try:
+        selfcheck.prove(exercises, pool, "after grading")
+    except SelfCheckError as e:
+        withdrawn = store.withdraw(graded) if store is not None else 0
+        raise SelfCheckError(f"{e}; the {withdrawn} result(s) of this run were withdrawn from the store") from None
 
 
 def _plan(entry: ClassEntry, exercise: Exercise, digest: str) -> _Pair:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__
+from . import __version__, wire
 from .discovery import SUBMISSION_SUFFIXES
 from .errors import UsageError
 from .exercise import Course
@@ -145,8 +145,17 @@ def environment_facts() -> dict[str, str]:
 
 # ---- CI scores against the instructor's re-grade ---------------------------------------------------------
 
-Verdict = Literal["same", "differs", "different file", "suites differ", "not re-graded", "no CI result"]
-FLAGGED: frozenset[str] = frozenset({"differs", "different file", "suites differ"})
+Verdict = Literal["same", "differs", "different file", "suites differ", "not re-graded", "no CI result",
+                  "unreadable report"]
+FLAGGED: frozenset[str] = frozenset({"differs", "different file", "suites differ", "unreadable report"})
+MAX_REPORT_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadableReport:
+    """A collected CI report that could not be read: its student is flagged, never silently left out."""
+
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,17 +176,20 @@ class Comparison:
         return self.verdict in FLAGGED
 
 
-def load_ci_reports(folder: Path) -> dict[str, CiReport]:
+def load_ci_reports(folder: Path) -> dict[str, CiReport | UnreadableReport]:
     """CI reports collected from the repositories, by student: ``FOLDER/<student>.json`` or
     ``FOLDER/<student>/<any>.json`` (the folder's or file's name is the student, never the report's claim)."""
-    reports: dict[str, CiReport] = {}
+    reports: dict[str, CiReport | UnreadableReport] = {}
     for path in sorted(folder.rglob("*.json")):
         relative = path.relative_to(folder)
         student = relative.parts[0] if len(relative.parts) > 1 else path.stem
+        report: CiReport | UnreadableReport
         try:
+            if path.stat().st_size > MAX_REPORT_BYTES:
+                raise ValueError(f"larger than {MAX_REPORT_BYTES // 2**20} MB")
             report = CiReport.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
+            report = UnreadableReport(f"{relative}: {type(e).__name__}: {str(e)[:120]}")
         if student in reports:
             raise UsageError(f"two CI reports for {student!r} in {folder}")
         reports[student] = report
@@ -193,12 +205,15 @@ def load_results(path: Path) -> list[PairResult]:
     return [PairResult.from_dict(r) for r in data.get("results", [data])]
 
 
-def compare(ci_reports: dict[str, CiReport], instructor: Iterable[PairResult],
+def compare(ci_reports: dict[str, CiReport | UnreadableReport], instructor: Iterable[PairResult],
             expect_digest: str | None = None) -> list[Comparison]:
     """Every (student, exercise) of either side, CI's score against the instructor's on the same checks."""
     trusted = {(r.student or r.submission, r.exercise): r for r in instructor}
     rows = []
     for student, report in sorted(ci_reports.items()):
+        if isinstance(report, UnreadableReport):
+            rows.append(Comparison(student, "*", "unreadable report", detail=wire.clean_text(report.reason)))
+            continue
         digest_ok = expect_digest is None or report.suites_digest == expect_digest
         for ci_result in report.results:
             regraded = trusted.pop((student, ci_result.exercise), None)

@@ -243,7 +243,9 @@ class _Scan:
                             "--exercise ID for a download of one assignment")
             return
         late = bool(match["late"])
-        self.add(ClassEntry(match["name"], exercise, item, late=late, lms_id=match["user"], name=match["name"],
+        # Keyed by the Canvas user id too: two students of the same name must stay two students.
+        self.add(ClassEntry(f"{match['name']}_{match['user']}", exercise, item, late=late, lms_id=match["user"],
+                            name=match["name"],
                             layout="canvas", order=(1, float(match["attachment"]))))
 
     def flat_exercise(self, name: str) -> str | None:

@@ -83,18 +83,19 @@ def _assemble(exercise: Exercise, path: Path, student: str | None, checks: tuple
               errors: tuple[str, ...], notes: tuple[str, ...], isolation: str, timings: dict[str, float],
               digest: str) -> PairResult:
     found, possible = diagnosis.diagnose(exercise, checks)
+    # File names, notebook magics and zip members come from the student: no terminal escapes in reports.
     return PairResult(
         exercise=exercise.id,
         title=exercise.title,
-        submission=path.name,
-        student=student,
+        submission=wire.clean_text(path.name),
+        student=wire.clean_text(student) if student is not None else None,
         score=sum(c.score for c in checks),
         max_score=sum(c.max_score for c in checks),
         checks=checks,
         bugs_found=found,
         bugs_possible=possible,
-        errors=errors,
-        notes=notes,
+        errors=tuple(wire.clean_text(e) for e in errors),
+        notes=tuple(wire.clean_text(n) for n in notes),
         isolation=isolation,
         timings={k: round(v, 3) for k, v in timings.items()},
         submission_sha256=digest,

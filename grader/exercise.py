@@ -224,6 +224,11 @@ class Course:
     def solutions_dir(self) -> Path:
         return self.root / "solutions"
 
+    @property
+    def hidden_folders(self) -> tuple[Path, ...]:
+        """What no worker may see: the exercises (hidden checks, mutants, originals) and the solutions."""
+        return (self.exercises_dir, self.solutions_dir)
+
     def ids(self) -> list[str]:
         if not self.exercises_dir.is_dir():
             return []

@@ -30,6 +30,8 @@ NOTEBOOK_CELL_MARK = "# ---- notebook cell "
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+MAX_NOTEBOOK_ITEMS = 1_000_000
+"""JSON containers and items a notebook may hold: ``[{},{},...]`` costs fifty times its size once parsed."""
 MAX_ZIP_BYTES = 20 * 1024 * 1024
 MAX_ZIP_MEMBERS = 200
 MAX_ZIP_MEMBER_BYTES = 10 * 1024 * 1024
@@ -161,6 +163,8 @@ def _notebook_cells(data: bytes, name: str) -> tuple[list[Any], list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise SubmissionError(f"{name}: is not UTF-8 text (invalid byte at offset {e.start})") from None
+    if data.count(b"[") + data.count(b"{") + data.count(b",") > MAX_NOTEBOOK_ITEMS:
+        raise SubmissionError(f"{name}: holds more than {MAX_NOTEBOOK_ITEMS:,} JSON items; not a notebook to grade")
     try:
         raw = json.loads(text)
     except (ValueError, RecursionError) as e:
@@ -171,7 +175,9 @@ def _notebook_cells(data: bytes, name: str) -> tuple[list[Any], list[str]]:
                               "not an object)")
     _check_language(raw.get("metadata"), name)
     version = raw.get("nbformat")
-    if type(version) is int and version in (3, 4):
+    if type(version) is int and version == 4:
+        cells, notes = raw.get("cells"), []  # parsed once: every field is type-checked below, not validated twice
+    elif type(version) is int and version == 3:
         try:
             notebook = nbformat.reads(text, as_version=4)
             cells = notebook.get("cells")

@@ -26,6 +26,11 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
+MAX_RUN_BYTES = 256 * 1024 * 1024
+"""Everything one worker may send in all; beyond it the worker broke the protocol."""
+MAX_JSON_ITEMS = 500_000
+"""Containers and list items one message may hold: a line of ``[{},{},...]`` costs the grader fifty times its
+size once parsed; large numeric data travels as arrays (base64), which count as one item."""
 MAX_DEPTH = 32
 ARRAY_TAG = "__array__"
 DTYPES = frozenset({
@@ -37,6 +42,7 @@ MESSAGE_TYPES: frozenset[str] = frozenset(get_args(MessageType))
 MAX_ERROR_LINES = 2  # a student's exception message may echo a hidden input: keep it to a short line or two
 MAX_MESSAGE_CHARS = 400
 MAX_OUTPUT_CHARS = 64 * 1024  # ceiling for one case, whatever [limits] output_kb says
+MAX_SECONDS = 24 * 3600.0
 
 IMPORT_KEY = "import{}"
 """The observation key of importing the submission (``case_key("import", {})``)."""
@@ -54,8 +60,14 @@ deadline), ``budget`` (the submission's total time ran out during it),
 ``crashed`` (the worker process ended), ``cpu-limit``.
 """
 WORKER_ERROR_KINDS: frozenset[str] = frozenset({"raised", "import-blocked", "unsupported"})
+_FIELDS: dict[str, frozenset[str]] = {
+    "hello": frozenset({"type", "nonce"}),
+    "start": frozenset({"type", "nonce", "key"}),
+    "observation": frozenset({"type", "nonce", "key", "seconds", "output", "value", "error"}),
+    "done": frozenset({"type", "nonce"}),
+}
 _ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # with bidi controls
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -178,13 +190,17 @@ def parse_message(line: bytes) -> dict[str, Any]:
     """Parse and validate one line from the worker; raise :class:`ProtocolError`."""
     if len(line) > MAX_LINE_BYTES:
         raise ProtocolError("message too large")
+    if line.count(b"[") + line.count(b"{") + line.count(b",") > MAX_JSON_ITEMS:
+        raise ProtocolError("message with too many items")
     try:
         message = json.loads(line)
     except (ValueError, RecursionError) as e:
         raise ProtocolError(f"not JSON: {e}") from None
-    if not isinstance(message, dict) or message.get("type") not in MESSAGE_TYPES or len(message) > 8:
+    if not isinstance(message, dict) or message.get("type") not in MESSAGE_TYPES:
         raise ProtocolError("unknown message type")
     kind = message["type"]
+    if not set(message) <= _FIELDS[kind]:
+        raise ProtocolError(f"unexpected fields in a {kind} message")
     if kind in ("start", "observation") and not isinstance(message.get("key"), str):
         raise ProtocolError(f"{kind} message without a key")
     if kind == "observation":
@@ -194,8 +210,9 @@ def parse_message(line: bytes) -> dict[str, Any]:
             message["error"] = parse_error(message["error"])
         else:
             check_value(message["value"])
-        if not isinstance(message.get("seconds"), (int, float)):
-            raise ProtocolError("observation without seconds")
+        seconds = message.get("seconds")
+        if type(seconds) not in (int, float) or not 0 <= seconds <= MAX_SECONDS:
+            raise ProtocolError("observation without a plausible duration")
         if not isinstance(message.get("output", ""), str):
             raise ProtocolError("observation output must be text")
         message["output"] = clean_text(message.get("output", "")[:MAX_OUTPUT_CHARS])

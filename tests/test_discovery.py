@@ -70,8 +70,9 @@ def test_a_canvas_download_keeps_user_ids_late_flags_and_attempt_order(tmp_path,
     _write(tmp_path / "smithjohn_4321_8000_toy.py")  # an earlier attempt of the same student
     found = discover(tmp_path, course)
     by_student = {e.student: e for e in found.entries}
-    assert by_student["doejane"].lms_id == "1234" and not by_student["doejane"].late
-    assert by_student["smithjohn"].late and by_student["smithjohn"].path.name.startswith("smithjohn_late_4321_9001")
+    assert by_student["doejane_1234"].lms_id == "1234" and not by_student["doejane_1234"].late
+    assert by_student["smithjohn_4321"].late
+    assert by_student["smithjohn_4321"].path.name.startswith("smithjohn_late_4321_9001")
     [conflict] = found.conflicts
     assert conflict.kept == "smithjohn_late_4321_9001_toy.py" and conflict.dropped == ("smithjohn_4321_8000_toy.py",)
     assert "LMS" in conflict.rule
@@ -81,7 +82,14 @@ def test_a_canvas_download_of_one_assignment_needs_exercise(tmp_path, course) ->
     _write(tmp_path / "doejane_1234_5678_homework1.py")
     found = discover(tmp_path, course)
     assert not found.entries and "--exercise" in found.skipped[0].reason
-    assert _found(tmp_path, course, "toy") == {"doejane": ("toy", "canvas")}
+    assert _found(tmp_path, course, "toy") == {"doejane_1234": ("toy", "canvas")}
+
+
+def test_two_canvas_students_of_the_same_name_stay_two(tmp_path, course) -> None:
+    _write(tmp_path / "smithjohn_1001_5000_toy.py")
+    _write(tmp_path / "smithjohn_1002_5001_toy.py")
+    found = discover(tmp_path, course)
+    assert sorted(e.student for e in found.entries) == ["smithjohn_1001", "smithjohn_1002"] and not found.conflicts
 
 
 def test_a_gradescope_export(tmp_path, course) -> None:

@@ -160,6 +160,55 @@ def test_no_privilege_to_gain(attack_pool: Pool, scratch: Path) -> None:
     assert result["allowed"] == []
 
 
+def test_a_pair_cannot_outlive_itself(attack_pool: Pool, scratch: Path) -> None:
+    sleep = f"97{secrets.randbelow(10**6)}"
+    exercise = Course(scratch / "course").get("attack")
+    path = scratch / "survive.py"
+    path.write_text(f"TARGETS = {{'sleep': {sleep!r}}}\n" + (ATTACKS / "survive.py").read_text())
+    record = attack_pool.run(exercise, submission.load(path))
+    assert wire.decode(record.observations["attack{}"]) == {"cleared": False}  # seccomp refuses it
+    left = subprocess.run(["pgrep", "-f", f"sleep {sleep}"], capture_output=True, text=True).stdout.split()
+    assert left == [], f"left running: {left}"
+
+
+def test_forged_messages_are_refused_cheaply(attack_pool: Pool, scratch: Path) -> None:
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    exercise = Course(scratch / "course").get("attack")
+    path = scratch / "forge.py"
+    path.write_text((ATTACKS / "forge.py").read_text())
+    record = attack_pool.run(exercise, submission.load(path))
+    assert record.exit == "protocol" and any("too many items" in line for line in record.incidents)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KiB: no parse of the bomb
+
+
+def test_hidden_folders_inside_what_the_sandbox_binds_are_covered(tmp_path: Path) -> None:
+    import grader
+
+    inside = Path(grader.__file__).parent / "authoring" / "templates"
+    assert set(isolation.covered([inside, Path("/usr/share"), tmp_path], [Path("/usr"), inside.parent])) == {
+        inside.resolve(), Path("/usr/share")}
+    with Pool(1, hidden=(inside,)) as pool:  # bound with the grader package, yet empty in the sandbox
+        exercise = Course(TOY_COURSE).get("toy")
+        source = tmp_path / "lister.py"
+        source.write_text(f"import os\ndef add_one(x):\n    return len(os.listdir({str(inside)!r}))\n"
+                          "def scaled(n):\n    return [0.0]\n")
+        record = pool.run(exercise, submission.load(source))
+        assert wire.decode(record.observations['add{"x":1}']) == 0
+
+
+def test_the_grader_refuses_when_a_hidden_folder_shows_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    import grader
+
+    from grader.errors import SandboxError
+
+    monkeypatch.setattr(isolation, "covered", lambda hidden, bound: [])  # as if the cover had failed
+    with pytest.raises(SandboxError, match="would let a worker read"), Pool(1, hidden=(
+            Path(grader.__file__).parent / "authoring",)) as pool:
+        pool.isolation(())
+
+
 def _snapshot(scratch: Path) -> dict[str, tuple[int, int]]:
     """Every file of the interpreter's environment, the grader package, the course copy and the cache."""
     import grader

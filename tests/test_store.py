@@ -212,3 +212,26 @@ def test_a_store_from_before_late_flags_is_upgraded_in_place(tmp_path: Path) -> 
     with Store(path) as store:
         assert store.get(key()).score == 3 and store.history("ann")[0].late is False
         assert store.put(key("s2"), result(4), "a", late=True) and store.history("ann")[-1].late
+
+
+def test_results_of_a_run_whose_closing_self_check_fails_are_withdrawn(tmp_path: Path, pool, toy_course,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from grader import batch, selfcheck
+    from grader.discovery import ClassEntry
+    from grader.errors import SelfCheckError
+
+    real = selfcheck.prove
+
+    def broken_after(exercises, pool, when):
+        if when == "after grading":
+            raise SelfCheckError("self-check after grading failed, so nobody was graded: toy: the reference "
+                                 "solution scored 2/10")
+        real(exercises, pool, when)
+
+    monkeypatch.setattr(selfcheck, "prove", broken_after)
+    klass = _class(tmp_path, 2)
+    entries = [ClassEntry(p.parent.name, "toy", p) for p in sorted(klass.glob("*/toy.py"))]
+    with Store(tmp_path / "r.sqlite") as store:
+        with pytest.raises(SelfCheckError, match="2 result"):
+            list(batch.grade_many(entries, toy_course, pool, store=store))
+        assert store.latest() == []  # a later run grades them again instead of reusing a poisoned verdict

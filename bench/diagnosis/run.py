@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     say = (lambda _: None) if args.quiet else (lambda line: print(line, file=err, flush=True))
     started = time.perf_counter()
     # As `grader verify` opens it: the workers see neither the course nor the grader's caches.
-    with Pool(args.jobs, unsafe=args.unsafe, hidden=(course.root, cache_dir())) as pool:
+    with Pool(args.jobs, unsafe=args.unsafe, hidden=(*course.hidden_folders, cache_dir())) as pool:
         pool.prepare({exercise.preload for exercise in exercises})
         tallies = bench(exercises, args.correct, pool, say)
     seconds = time.perf_counter() - started

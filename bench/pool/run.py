@@ -69,7 +69,7 @@ def main() -> None:
 
 def _measure(course: Course, pairs: list[tuple[str, Path]], warm: bool, jobs: int) -> dict:
     exercises = {i: course.get(i) for i in {e for e, _ in pairs}}
-    with Pool(jobs, warm=warm, hidden=(course.root,)) as pool:
+    with Pool(jobs, warm=warm, hidden=course.hidden_folders) as pool:
         pool.prepare({e.preload for e in exercises.values()})
         for exercise in exercises.values():
             reference.record(exercise, pool)  # cached once, like every run after the first

@@ -42,7 +42,7 @@ def main() -> None:
     grader = Path(sys.executable).parent / "grader"
     for exercise_id in ids:
         exercise = course.get(exercise_id)
-        with Pool(1, hidden=(course.root,)) as pool:
+        with Pool(1, hidden=course.hidden_folders) as pool:
             reference.record(exercise, pool)
             warm = []
             for _ in range(3):

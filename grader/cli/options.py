@@ -54,7 +54,7 @@ def open_pool(course: Course, jobs: int | None, unsafe: bool) -> Any:
     from ..reference import cache_dir
     from ..sandbox import Pool
 
-    return Pool(jobs, unsafe=unsafe, hidden=(course.root, cache_dir()))
+    return Pool(jobs, unsafe=unsafe, hidden=(*course.hidden_folders, cache_dir()))
 
 
 def say_course(course: Course) -> None:

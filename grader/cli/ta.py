@@ -324,22 +324,26 @@ def similarity(ctx: click.Context, folder: Path, exercise_id: str | None, out: P
 
 
 def _show_discovery(found: Discovery) -> None:
+    from ..wire import clean_text
+
+    def say(line: str) -> None:  # file names come from students: no terminal escapes
+        click.echo(clean_text(line))
+
     layouts = ", ".join(f"{n} {name}" for name, n in sorted(found.layouts.items())) or "none"
-    click.echo(f"{found.folder}: {len(found.students)} students, {len(found.entries)} files to grade "
-               f"(layouts: {layouts})")
+    say(f"{found.folder}: {len(found.students)} students, {len(found.entries)} files to grade (layouts: {layouts})")
     for entry in sorted(found.entries, key=lambda e: (e.student, e.exercise_id)):
         extra = [x for x in ((f"LMS id {entry.lms_id}" if entry.lms_id else ""), ("late" if entry.late else ""),
                              entry.submitted_at) if x]
-        click.echo(f"  {entry.student:<20} {entry.exercise_id:<28} {_relative(entry.path, found.folder)}"
-                   + (f"  ({', '.join(extra)})" if extra else ""))
+        say(f"  {entry.student:<20} {entry.exercise_id:<28} {_relative(entry.path, found.folder)}"
+            + (f"  ({', '.join(extra)})" if extra else ""))
     if found.conflicts:
-        click.echo("Conflicts (one file graded per student and exercise):")
+        say("Conflicts (one file graded per student and exercise):")
         for c in found.conflicts:
-            click.echo(f"  {c.student} / {c.exercise_id}: graded {c.kept} ({c.rule}); not {', '.join(c.dropped)}")
+            say(f"  {c.student} / {c.exercise_id}: graded {c.kept} ({c.rule}); not {', '.join(c.dropped)}")
     if found.skipped:
-        click.echo("Not graded:")
+        say("Not graded:")
         for s in found.skipped:
-            click.echo(f"  {s.path}: {s.reason}" + ("  [quietly skipped]" if s.quiet else ""))
+            say(f"  {s.path}: {s.reason}" + ("  [quietly skipped]" if s.quiet else ""))
 
 
 def _only(entries: Sequence[ClassEntry], students: Sequence[str]) -> list[ClassEntry]:

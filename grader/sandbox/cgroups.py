@@ -25,11 +25,38 @@ class SlotCgroups:
     """The cgroup folders of one slot: write a pid into each to put a process under its limits."""
 
     folders: tuple[Path, ...]
+    """The memory controller's folder first, then the pids controller's."""
+    jobs: int = 1
 
     def wrap(self, argv: list[str]) -> list[str]:
         """``argv`` started inside these cgroups (a shell moves itself in, then becomes ``argv``)."""
         moves = " && ".join(f'echo $$ > "{folder}/cgroup.procs"' for folder in self.folders)
         return ["/bin/sh", "-c", f'{moves} && exec "$@"', "sh", *argv]
+
+    def limit_memory(self, extra: int | None) -> None:
+        """Cap the slot at what it holds now plus ``extra`` bytes for one pair (None: back to its share).
+
+        rlimits count a process's heap but not its shared memory (``mmap`` of anonymous shared pages, memory
+        files): set before each pair, this ceiling counts both, for the pair and everything it starts.
+        """
+        memory = self.folders[0]
+        try:
+            limit = _memory_share(self.jobs)
+            if extra is not None:
+                used = int((memory / "memory.usage_in_bytes").read_text())
+                limit = min(limit, used + extra)
+            (memory / "memory.limit_in_bytes").write_text(str(limit))
+        except (OSError, ValueError):
+            pass  # a ceiling that cannot be set leaves the slot's share in force
+
+    def processes(self) -> int:
+        """Processes and threads in the slot now (its pids controller), 0 if unreadable."""
+        for folder in self.folders:
+            try:
+                return int((folder / "pids.current").read_text())
+            except (OSError, ValueError):
+                continue
+        return 0
 
     def remove(self) -> None:
         for folder in self.folders:
@@ -48,6 +75,8 @@ def create(slot: int, jobs: int) -> SlotCgroups | None:
     memory, pids = _own("memory"), _own("pids")
     if memory is None or pids is None:
         return None
+    for parent in (memory, pids):
+        _remove_abandoned(parent)
     name = f"grader-{os.getpid()}-slot{slot}"
     made: list[Path] = []
     try:
@@ -60,7 +89,22 @@ def create(slot: int, jobs: int) -> SlotCgroups | None:
     except OSError:
         SlotCgroups(tuple(made)).remove()
         return None
-    return SlotCgroups(tuple(made))
+    return SlotCgroups(tuple(made), jobs)
+
+
+def _remove_abandoned(parent: Path) -> None:
+    """Slot folders left by a grader that was killed (its pid is gone): empty by now, so removable."""
+    for folder in parent.glob("grader-*-slot*"):
+        try:
+            pid = int(folder.name.split("-")[1])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # still holds a process: leave it
+        except (ValueError, IndexError, PermissionError):
+            continue
 
 
 def _memory_share(jobs: int) -> int:

@@ -106,10 +106,11 @@ def detect() -> Host:
 
 
 def slot_uid(slot: int) -> int:
-    """The unprivileged uid of a slot: a number no account of this machine uses."""
-    uid = SLOT_UID_BASE + slot
+    """The unprivileged uid of a slot: a number no account of this machine uses, and one that another grader
+    running on the same machine at the same time most likely does not use either (per-uid limits are shared)."""
+    uid = SLOT_UID_BASE + 64 * (os.getpid() % 512) + slot % 64
     while _uid_taken(uid):
-        uid += 1000
+        uid += 64 * 512
     return uid
 
 
@@ -144,6 +145,7 @@ def zygote_command(host: Host, slot: int, preload: Sequence[str], control_fd: in
     env = worker_environment(home)
     config = {
         "control_fd": control_fd,
+        "hidden": sorted({str(p.resolve()) for p in hidden if p.exists()}),
         "preload": list(preload),
         "namespaces": True,
         "seccomp": True,
@@ -215,22 +217,30 @@ def _bwrap_args(bwrap: str, env: dict[str, str], hidden: Iterable[Path]) -> list
     for key, value in env.items():
         args += ["--setenv", key, value]
     args += ["--ro-bind", "/usr", "/usr"]
+    bound = [Path("/usr")]
     for name in ("/lib", "/lib64", "/lib32", "/bin", "/sbin"):
         if os.path.islink(name):
             args += ["--symlink", os.readlink(name), name]
         elif os.path.isdir(name):
             args += ["--ro-bind", name, name]
+            bound.append(Path(name))
     if os.path.exists("/etc/ld.so.cache"):
         args += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    bound = _python_roots()
-    for root in bound:
+    for root in _python_roots():
         args += ["--ro-bind", str(root), str(root)]
-    for path in sorted({p.resolve() for p in hidden if p.exists()}):
-        if any(path == root or root in path.parents for root in bound) and path.is_dir():
-            args += ["--tmpfs", str(path), "--remount-ro", str(path)]  # an empty, read-only folder in its place
+        bound.append(root)
+    for path in covered(hidden, bound):
+        args += ["--tmpfs", str(path), "--remount-ro", str(path)]  # an empty, read-only folder in its place
     args += ["--tmpfs", "/tmp", "--dir", SANDBOX_HOME, "--dir", SANDBOX_WORK,
              "--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--remount-ro", "/"]
     return args
+
+
+def covered(hidden: Iterable[Path], bound: Iterable[Path]) -> list[Path]:
+    """The hidden folders that lie inside a bound one (``/usr`` included): each must be covered."""
+    roots = [r.resolve() for r in bound]
+    paths = sorted({p.resolve() for p in hidden if p.is_dir()})
+    return [p for p in paths if any(p == root or root in p.parents for root in roots)]
 
 
 def _python_roots() -> list[Path]:

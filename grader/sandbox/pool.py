@@ -43,6 +43,8 @@ from .supervisor import Plan, Supervisor, WorkerEnd
 READY_SECONDS = 180.0
 """How long a zygote may take to import its frameworks (TensorFlow plus transformers on a busy machine)."""
 EVENT_SECONDS = 10.0
+PAIR_MEMORY_SLACK_MB = 512
+"""Beyond ``memory_mb``, what a pair may hold in its slot's cgroup: page cache and what it shares."""
 """How long the zygote may take to answer a request (fork a pair, report a killed one)."""
 
 
@@ -137,13 +139,25 @@ class _Slot:
         job = _job(exercise, submission)
         zygote = self._ready_zygote(exercise.preload)
         supervisor = Supervisor(plan, time.monotonic())
+        try:
+            return self._supervise(supervisor, zygote, exercise, job, started)
+        finally:
+            self._limit_memory(None)
+
+    def _supervise(self, supervisor: Supervisor, zygote: _Zygote, exercise: Exercise, job: dict[str, Any],
+                   started: float) -> RunRecord:
         while supervisor.action == "start":
             if not self.pool.warm or not zygote.alive():
                 before = time.monotonic()
+                self._limit_memory(None)  # a zygote starting imports its frameworks: the slot's whole share
                 zygote = self._ready_zygote(exercise.preload, fresh=not self.pool.warm)
                 supervisor.deadline += time.monotonic() - before  # the grader's start-up is not the student's time
             job["skip"] = supervisor.skip()
-            _attempt(zygote, supervisor, job)
+            self._limit_memory((exercise.limits.memory_mb + PAIR_MEMORY_SLACK_MB) << 20)
+            before = self._processes()
+            end = _attempt(zygote, supervisor, job)
+            if not end.gone or self._processes() > before:  # something of the pair outlived it
+                self.close_zygotes()
         return supervisor.record(zygote.isolation.summary(), time.monotonic() - started)
 
     def _ready_zygote(self, preload: tuple[str, ...], fresh: bool = False) -> _Zygote:
@@ -156,13 +170,25 @@ class _Slot:
         isolation.refuse_unless_safe(zygote.isolation, self.pool.unsafe)
         return zygote
 
-    def close(self) -> None:
+    def _limit_memory(self, extra: int | None) -> None:
+        if self.cgroups is not None:
+            self.cgroups.limit_memory(extra)
+
+    def _processes(self) -> int:
+        """Processes and threads under this slot (0 without cgroups: then only the zygote's word counts)."""
+        return self.cgroups.processes() if self.cgroups is not None else 0
+
+    def close_zygotes(self) -> None:
+        """Throw away every warm process of this slot, and with them anything a pair left behind."""
         with self._lock:
             for zygote in self._zygotes.values():
                 zygote.close()
             self._zygotes.clear()
-            if self.cgroups is not None:
-                self.cgroups.remove()
+
+    def close(self) -> None:
+        self.close_zygotes()
+        if self.cgroups is not None:
+            self.cgroups.remove()
 
 
 def plan_for(exercise: Exercise) -> Plan:
@@ -188,20 +214,38 @@ def _job(exercise: Exercise, submission: Submission) -> dict[str, Any]:
     }
 
 
-def _attempt(zygote: _Zygote, supervisor: Supervisor, job: dict[str, Any]) -> None:
+def _attempt(zygote: _Zygote, supervisor: Supervisor, job: dict[str, Any]) -> WorkerEnd:
     """One worker process: start it, feed the supervisor until it wants it gone, make sure it is gone."""
     try:
         handle = zygote.launch(job)
     except SandboxError:
         supervisor.worker_started(time.monotonic(), str)
-        supervisor.worker_ended(WorkerEnd(None), time.monotonic())
-        return
+        end = WorkerEnd(None)
+        supervisor.worker_ended(end, time.monotonic())
+        return end
     end: WorkerEnd | None = None
     try:
         supervisor.worker_started(time.monotonic(), handle.read_output)
-        selector = selectors.DefaultSelector()
-        selector.register(handle.channel, selectors.EVENT_READ, "channel")
-        selector.register(zygote.control, selectors.EVENT_READ, "zygote")
+        end = _watch(zygote, handle, supervisor)
+    finally:
+        if end is None:  # still running: the supervisor wants it gone, or something failed on our side
+            zygote.kill(handle.pair)
+            end = zygote.wait_exit(handle.pair)
+    try:
+        handle.drain(supervisor)
+        supervisor.worker_ended(end, time.monotonic())
+    finally:
+        handle.close()
+    return end
+
+
+def _watch(zygote: _Zygote, handle: _Handle, supervisor: Supervisor) -> WorkerEnd | None:
+    """Feed the supervisor until it wants the worker gone (None) or the worker ended (its end)."""
+    selector = selectors.DefaultSelector()
+    selector.register(handle.channel, selectors.EVENT_READ, "channel")
+    selector.register(zygote.control, selectors.EVENT_READ, "zygote")
+    end: WorkerEnd | None = None
+    try:
         while supervisor.action == "wait" and end is None:
             timeout = max(0.0, supervisor.next_deadline() - time.monotonic())
             for key, _ in selector.select(min(timeout, 1.0)):
@@ -211,15 +255,12 @@ def _attempt(zygote: _Zygote, supervisor: Supervisor, job: dict[str, Any]) -> No
                         selector.unregister(handle.channel)
                 else:
                     end = zygote.read_exit(handle.pair) or end
+            if time.monotonic() >= supervisor.next_deadline() and not handle.closed:
+                _feed(handle, supervisor)  # a message written in time must count, however late we woke
             supervisor.tick(time.monotonic())
-        selector.close()
-        if end is None:
-            zygote.kill(handle.pair)
-            end = zygote.wait_exit(handle.pair)
-        handle.drain(supervisor)
-        supervisor.worker_ended(end, time.monotonic())
     finally:
-        handle.close()
+        selector.close()
+    return end
 
 
 def _feed(handle: _Handle, supervisor: Supervisor) -> None:
@@ -241,6 +282,7 @@ class _Handle:
     output_bytes: int
     pending: bytearray
     closed: bool = False
+    received: int = 0
 
     def read_output(self) -> str:
         """What the current case printed so far (read from our own descriptor, capped; no path involved)."""
@@ -258,13 +300,19 @@ class _Handle:
         if not chunk:
             self.closed = True
             return []
+        self.received += len(chunk)
+        if self.received > wire.MAX_RUN_BYTES:
+            raise wire.ProtocolError("the worker sent more than the protocol allows in all")
+        has_line = b"\n" in chunk  # only the new bytes are searched: a long line costs linear time
         self.pending += chunk
-        if len(self.pending) > wire.MAX_LINE_BYTES and b"\n" not in self.pending:
-            raise wire.ProtocolError("message too large")
+        if not has_line:
+            if len(self.pending) > wire.MAX_LINE_BYTES:
+                raise wire.ProtocolError("message too large")
+            return []
+        *lines, rest = bytes(self.pending).split(b"\n")
+        self.pending = bytearray(rest)
         messages = []
-        while b"\n" in self.pending:
-            line, _, rest = bytes(self.pending).partition(b"\n")
-            self.pending = bytearray(rest)
+        for line in lines:
             message = wire.parse_message(line)
             # The nonce only makes forging deliberate: the student's code shares the worker's memory.
             if message.pop("nonce", None) != self.nonce:
@@ -318,6 +366,10 @@ class _Zygote:
             detail = str(ready.get("error", ""))[:300] if ready else self._stderr_tail()
             self.close()
             raise SandboxError(f"a sandboxed worker process did not start ({detail or 'no message'})")
+        exposed = ready.get("exposed") or []
+        if exposed and not pool.unsafe:
+            self.close()
+            raise SandboxError(f"the sandbox would let a worker read {exposed[0]} (a hidden folder); refusing")
         self.isolation = isolation.layers_for(pool.host, ready.get("layers", {}), cpu, slot_cgroups is not None)
         os.set_blocking(self.control.fileno(), True)
 
@@ -374,7 +426,7 @@ class _Zygote:
         end = self._exits.get(pair)
         if end is None:  # the zygote itself is stuck: throw it away (and with it every process it started)
             self.close()
-            return WorkerEnd(None)
+            return WorkerEnd(None, gone=False)
         return end
 
     def _next_event(self, timeout: float, pair: int | None = None) -> dict[str, Any] | None:
@@ -394,7 +446,8 @@ class _Zygote:
         if event.get("event") == "exited":
             code, sig = event.get("code"), event.get("signal")
             self._exits[int(event["pair"])] = WorkerEnd(code if isinstance(code, int) else None,
-                                                       sig if isinstance(sig, int) else None)
+                                                       sig if isinstance(sig, int) else None,
+                                                       gone=event.get("gone") is not False)
         return event
 
     def _stderr_tail(self) -> str:

@@ -37,6 +37,11 @@ _DENIED = {
 }
 _CLONE = 56
 _CLONE3 = 435
+_PRCTL = 157
+_PR_SET_PDEATHSIG = 1  # a pair must not clear the signal that ends it with its parent
+_SOCKET, _SOCKETPAIR = 41, 53
+_ALLOWED_FAMILIES = (1, 2, 10, 16)  # AF_UNIX, AF_INET, AF_INET6, AF_NETLINK; never AF_VSOCK (not namespaced)
+_EAFNOSUPPORT = 97
 _NAMESPACE_FLAGS = 0x7E020000  # CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET
 
 _EPERM, _ENOSYS = 1, 38
@@ -56,38 +61,55 @@ _PR_SET_SECCOMP = 22
 _SECCOMP_MODE_FILTER = 2
 
 
-def _stmt(code: int, k: int) -> tuple[int, int, int, int]:
-    return (code, 0, 0, k)
-
-
-def _jump(code: int, k: int, true: int, false: int) -> tuple[int, int, int, int]:
-    return (code, true, false, k)
-
-
 def program() -> list[tuple[int, int, int, int]]:
-    """The filter as (code, jt, jf, k) instructions."""
-    deny = sorted(_DENIED.values())
-    prog = [
-        _stmt(_LD_W_ABS, 4),  # seccomp_data.arch
-        _jump(_JEQ_K, AUDIT_ARCH_X86_64, 1, 0),
-        _stmt(_RET_K, _RET_KILL_PROCESS),
-        _stmt(_LD_W_ABS, 0),  # seccomp_data.nr
-        _jump(_JGE_K, _X32_SYSCALL_BIT, 0, 1),
-        _stmt(_RET_K, _RET_ERRNO | _EPERM),
+    """The filter as (code, jt, jf, k) instructions, assembled from a listing with labels."""
+    listing: list[tuple] = [
+        ("ld", 4),  # seccomp_data.arch
+        ("jeq", AUDIT_ARCH_X86_64, None, "kill"),
+        ("ld", 0),  # seccomp_data.nr
+        ("jge", _X32_SYSCALL_BIT, "eperm", None),
+        *[("jeq", number, "eperm", None) for number in sorted(_DENIED.values())],
+        ("jeq", _CLONE3, "enosys", None),  # glibc then falls back to clone, whose flags can be read
+        ("jeq", _CLONE, "clone", None),
+        ("jeq", _PRCTL, "prctl", None),
+        ("jeq", _SOCKET, "socket", None),
+        ("jeq", _SOCKETPAIR, "socket", None),
+        ("ret", _RET_ALLOW),
+        ("label", "clone"), ("ld", 16),  # low 32 bits of args[0]: the clone flags
+        ("jset", _NAMESPACE_FLAGS, "eperm", "allow"),
+        ("label", "prctl"), ("ld", 16),  # args[0]: the prctl option
+        ("jeq", _PR_SET_PDEATHSIG, "eperm", "allow"),
+        ("label", "socket"), ("ld", 16),  # args[0]: the address family
+        *[("jeq", family, "allow", None) for family in _ALLOWED_FAMILIES],
+        ("ret", _RET_ERRNO | _EAFNOSUPPORT),
+        ("label", "allow"), ("ret", _RET_ALLOW),
+        ("label", "eperm"), ("ret", _RET_ERRNO | _EPERM),
+        ("label", "enosys"), ("ret", _RET_ERRNO | _ENOSYS),
+        ("label", "kill"), ("ret", _RET_KILL_PROCESS),
     ]
-    for number in deny:
-        prog.append(_jump(_JEQ_K, number, 0, 1))
-        prog.append(_stmt(_RET_K, _RET_ERRNO | _EPERM))
-    prog += [
-        _jump(_JEQ_K, _CLONE3, 0, 1),
-        _stmt(_RET_K, _RET_ERRNO | _ENOSYS),  # glibc then falls back to clone, whose flags we can read
-        _jump(_JEQ_K, _CLONE, 0, 3),
-        _stmt(_LD_W_ABS, 16),  # low 32 bits of args[0]: the clone flags
-        _jump(_JSET_K, _NAMESPACE_FLAGS, 0, 1),
-        _stmt(_RET_K, _RET_ERRNO | _EPERM),
-        _stmt(_RET_K, _RET_ALLOW),
-    ]
-    return prog
+    return _assemble(listing)
+
+
+def _assemble(listing: list[tuple]) -> list[tuple[int, int, int, int]]:
+    """Resolve labels into the relative jump offsets of classic BPF (None: the next instruction)."""
+    at: dict[str, int] = {}
+    for item in listing:
+        if item[0] == "label":
+            at[item[1]] = sum(1 for i in listing[:listing.index(item)] if i[0] != "label")
+    ops = {"ld": _LD_W_ABS, "ret": _RET_K, "jeq": _JEQ_K, "jge": _JGE_K, "jset": _JSET_K}
+    code: list[tuple[int, int, int, int]] = []
+    for item in listing:
+        if item[0] == "label":
+            continue
+        if item[0] in ("ld", "ret"):
+            code.append((ops[item[0]], 0, 0, item[1]))
+            continue
+        _, k, true, false = item
+        here = len(code) + 1
+        jt, jf = (0 if t is None else at[t] - here for t in (true, false))
+        assert 0 <= jt < 256 and 0 <= jf < 256, "a seccomp jump out of range"
+        code.append((ops[item[0]], jt, jf, k))
+    return code
 
 
 def available() -> bool:

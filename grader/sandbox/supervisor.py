@@ -53,6 +53,8 @@ class WorkerEnd:
     code: int | None
     """Exit status, or None when it was killed by a signal or its end is unknown."""
     signal: int | None = None
+    gone: bool = True
+    """Every process of the pair is known to be gone (False: the slot's warm processes must be replaced)."""
 
 
 class Supervisor:
@@ -174,6 +176,8 @@ class Supervisor:
     def _message(self, message: dict[str, Any], now: float) -> None:
         kind = message["type"]
         if kind == "hello":
+            if self._started:
+                raise wire.ProtocolError("a second hello")
             self._started = True
             self._idle_deadline = now + IDLE_SECONDS
         elif kind == "start":

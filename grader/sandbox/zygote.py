@@ -11,9 +11,13 @@ output, the memory file holding the job) and forks:
               └─ G: PID 1 of the pair; its own /proc; no capabilities; the
                     seccomp filter; reads the job; runs the worker
 
-Killing C kills G (``PR_SET_PDEATHSIG``), and G's death ends every process of
-the pair's PID namespace. Because the job reaches only G, the zygote's memory,
-which every later pair inherits, never holds another student's submission.
+C tells the zygote G's pid before G runs anything. To stop a pair the zygote
+kills G itself (PID 1 of the pair's namespace: its death ends every process
+of the namespace, and a student cannot refuse a SIGKILL from an ancestor
+namespace) and C, then waits until G is gone. ``PR_SET_PDEATHSIG`` on G is
+only a second lock (a student could clear it; seccomp forbids that too).
+Because the job reaches only G, the zygote's memory, which every later pair
+inherits, never holds another student's submission.
 
 Control messages are JSON datagrams. Requests: ``{"op": "run", "pair": N}``
 with the three descriptors, ``{"op": "kill", "pair": N}``. Events: ``ready``
@@ -30,6 +34,7 @@ import selectors
 import signal
 import socket
 import sys
+import time
 from typing import Any, NoReturn
 
 from .. import worker
@@ -56,26 +61,53 @@ def main(argv: list[str] | None = None) -> None:
         "seccomp": bool(config["seccomp"]) and seccomp.available(),
     }
     config["namespaces"] = layers["pair-namespaces"]
-    _send(control, {"event": "ready", "layers": layers})
+    _send(control, {"event": "ready", "layers": layers, "exposed": _exposed(config["hidden"])})
     _serve(control, config)
 
 
 def _serve(control: socket.socket, config: dict[str, Any]) -> NoReturn:
     selector = selectors.DefaultSelector()
     selector.register(control, selectors.EVENT_READ, None)
-    pairs: dict[int, int] = {}  # pair id -> pid of its C process
+    pairs: dict[int, _Pair] = {}
     while True:
         for key, _ in selector.select():
             if key.data is None:
                 _handle_request(control, selector, pairs, config)
             else:
-                pair, pid, pidfd = key.data
+                pair, pidfd = key.data
                 selector.unregister(pidfd)
                 os.close(pidfd)
-                _, status = os.waitpid(pid, 0)
-                pairs.pop(pair, None)
+                running = pairs.pop(pair)
+                _, status = os.waitpid(running.c, 0)
+                gone = running.finish()
                 end = {"code": os.WEXITSTATUS(status)} if os.WIFEXITED(status) else {"signal": os.WTERMSIG(status)}
-                _send(control, {"event": "exited", "pair": pair, **end})
+                _send(control, {"event": "exited", "pair": pair, "gone": gone, **end})
+
+
+class _Pair:
+    """The two processes of a running pair, as the zygote sees them."""
+
+    def __init__(self, c: int, g: int | None) -> None:
+        self.c = c
+        self.g = g
+
+    def kill(self) -> None:
+        if self.g is not None:
+            _kill(self.g)  # the pair's PID 1: its namespace, and every process in it, ends with it
+        _kill(self.c)
+
+    def finish(self) -> bool:
+        """Make sure G is gone (whatever it did to its own death signal); whether it is."""
+        if self.g is None:
+            return True
+        _kill(self.g)
+        for _ in range(500):  # reaped by the sandbox's init once it is dead: at most a few ms
+            try:
+                os.kill(self.g, 0)
+            except ProcessLookupError:
+                return True
+            time.sleep(0.01)
+        return False
 
 
 def _handle_request(control: socket.socket, selector: selectors.BaseSelector, pairs: dict[int, int],
@@ -85,8 +117,8 @@ def _handle_request(control: socket.socket, selector: selectors.BaseSelector, pa
     except OSError:
         data, fds = b"", []
     if not data:  # the grader is gone: so is everything we started
-        for pid in pairs.values():
-            _kill(pid)
+        for running in pairs.values():
+            running.kill()
         os._exit(0)
     request = json.loads(data)
     if request["op"] == "run":
@@ -95,31 +127,37 @@ def _handle_request(control: socket.socket, selector: selectors.BaseSelector, pa
                 os.close(fd)
             _send(control, {"event": "exited", "pair": request["pair"], "code": FAILED_SETUP_EXIT})
             return
+        report, told = os.pipe()
         pid = os.fork()
         if pid == 0:
-            _pair_process(control, fds, config)
+            os.close(report)
+            _pair_process(control, fds, told, config)
+        os.close(told)
         for fd in fds:
             os.close(fd)
         pidfd = os.pidfd_open(pid)
-        pairs[request["pair"]] = pid
-        selector.register(pidfd, selectors.EVENT_READ, (request["pair"], pid, pidfd))
+        pairs[request["pair"]] = _Pair(pid, _read_pid(report))
+        selector.register(pidfd, selectors.EVENT_READ, (request["pair"], pidfd))
         _send(control, {"event": "started", "pair": request["pair"]})
     elif request["op"] == "kill" and request["pair"] in pairs:
-        _kill(pairs[request["pair"]])
+        pairs[request["pair"]].kill()
 
 
-def _pair_process(control: socket.socket, fds: list[int], config: dict[str, Any]) -> NoReturn:
-    """C: isolate, fork G, exit as G did. Runs no student code."""
+def _pair_process(control: socket.socket, fds: list[int], told: int, config: dict[str, Any]) -> NoReturn:
+    """C: isolate, fork G, tell the zygote G's pid, exit as G did. Runs no student code."""
     try:
-        channel, output, job = _keep_only(fds, control)
+        channel, output, job, told = _keep_only([*fds, told], control)
         if config["namespaces"]:
             namespaces.enter_pair_namespaces(config["tmpfs"])
         lifeline, keep = os.pipe()
         pid = os.fork()
         if pid == 0:
             os.close(keep)
+            os.close(told)
             _pair_init(lifeline, channel, output, job, config)
         os.close(lifeline)
+        os.write(told, pid.to_bytes(4, "little"))
+        os.close(told)
         _, status = os.waitpid(pid, 0)
     except BaseException:  # noqa: BLE001 - isolation failed: the pair must not run
         os._exit(FAILED_SETUP_EXIT)
@@ -148,17 +186,18 @@ def _pair_init(lifeline: int, channel: int, output: int, job_fd: int, config: di
     worker.run_job(job, channel, output)
 
 
-def _keep_only(fds: list[int], control: socket.socket) -> tuple[int, int, int]:
-    """Close every descriptor but stdio and the pair's three, renumbered 3, 4, 5."""
+def _keep_only(fds: list[int], control: socket.socket) -> tuple[int, ...]:
+    """Close every descriptor but stdio and ``fds``, renumbered 3, 4, 5, ... in order."""
     control.detach()
-    moved = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in fds]  # out of the way of 3, 4, 5
+    moved = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 16) for fd in fds]  # out of the way of 3, 4, 5, ...
     for fd in _open_fds():
         if fd > 2 and fd not in moved:
             _close(fd)
-    for target, fd in zip((3, 4, 5), moved, strict=True):
+    targets = tuple(range(3, 3 + len(fds)))
+    for target, fd in zip(targets, moved, strict=True):
         os.dup2(fd, target, inheritable=False)
         os.close(fd)
-    return 3, 4, 5
+    return targets
 
 
 def _open_fds() -> list[int]:
@@ -173,6 +212,20 @@ def _close(fd: int) -> None:
         os.close(fd)
     except OSError:
         pass
+
+
+def _read_pid(fd: int) -> int | None:
+    """G's pid, as C reports it once G exists (None if C failed before)."""
+    try:
+        data = b""
+        while len(data) < 4:
+            chunk = os.read(fd, 4 - len(data))
+            if not chunk:
+                return None
+            data += chunk
+        return int.from_bytes(data, "little")
+    finally:
+        os.close(fd)
 
 
 def _read_all(fd: int) -> bytes:
@@ -213,6 +266,18 @@ def _namespaces_work(config: dict[str, Any]) -> bool:
             os._exit(1)
     _, status = os.waitpid(pid, 0)
     return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def _exposed(hidden: list[str]) -> list[str]:
+    """Hidden folders this process can still list something in: the sandbox would leak them."""
+    exposed = []
+    for path in hidden:
+        try:
+            if os.listdir(path):
+                exposed.append(path)
+        except OSError:
+            pass  # absent or unreadable: hidden indeed
+    return exposed
 
 
 def _leave_network() -> bool:
