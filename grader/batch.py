@@ -38,7 +38,7 @@ class Graded:
 
 
 @dataclass(frozen=True, slots=True)
-class _Pair:
+class Pair:
     entry: ClassEntry
     exercise: Exercise
     key: Key
@@ -57,9 +57,9 @@ def grade_many(entries: Sequence[ClassEntry], course: Course, pool: Pool, *, sto
     """
     exercises = {i: course.get(i) for i in sorted({e.exercise_id for e in entries})}
     digests = {i: exercise.digest() for i, exercise in exercises.items()}
-    todo: list[_Pair] = []
+    todo: list[Pair] = []
     for entry in entries:
-        pair = _plan(entry, exercises[entry.exercise_id], digests[entry.exercise_id])
+        pair = plan_pair(entry, exercises[entry.exercise_id], digests[entry.exercise_id])
         found = store.get(pair.key) if store is not None and not force else None
         if found is not None:
             yield Graded(entry, found, reused=True)
@@ -72,13 +72,13 @@ def grade_many(entries: Sequence[ClassEntry], course: Course, pool: Pool, *, sto
     selfcheck.prove(needed, pool, "before grading")
     graded: list[Key] = []
     with ThreadPoolExecutor(max_workers=pool.jobs) as executor:
-        pending: dict[Future[PairResult], _Pair] = {executor.submit(_grade, pair, pool): pair for pair in todo}
+        pending: dict[Future[PairResult], Pair] = {executor.submit(_grade, pair, pool): pair for pair in todo}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 pair = pending.pop(future)
                 graded.append(pair.key)
-                yield _keep(pair, future.result(), store, force)
+                yield keep(pair, future.result(), store, force)
     prove_after(needed, pool, store, graded)
 
 
@@ -92,7 +92,7 @@ def prove_after(exercises: Iterable[Exercise], pool: Pool, store: Store | None, 
         raise SelfCheckError(f"{e}; the {withdrawn} result(s) of this run were withdrawn from the store") from None
 
 
-def _plan(entry: ClassEntry, exercise: Exercise, digest: str) -> _Pair:
+def plan_pair(entry: ClassEntry, exercise: Exercise, digest: str) -> Pair:
     """The pair's key: the submission is read here (cheap) so that an unchanged one is never graded twice."""
     try:
         submission = submissions.load(entry.path, exercise.id)
@@ -100,10 +100,10 @@ def _plan(entry: ClassEntry, exercise: Exercise, digest: str) -> _Pair:
     except SubmissionError as e:
         submission, problem = None, str(e)
         sha = "unreadable:" + _file_sha(entry)
-    return _Pair(entry, exercise, Key(entry.student, exercise.id, sha, digest, __version__), submission, problem)
+    return Pair(entry, exercise, Key(entry.student, exercise.id, sha, digest, __version__), submission, problem)
 
 
-def _grade(pair: _Pair, pool: Pool) -> PairResult:
+def _grade(pair: Pair, pool: Pool) -> PairResult:
     entry, exercise = pair.entry, pair.exercise
     if pair.submission is None:
         return engine.unreadable(exercise, entry.path, pair.problem, entry.student)
@@ -116,7 +116,7 @@ def _grade(pair: _Pair, pool: Pool) -> PairResult:
                                  entry.student)
 
 
-def _keep(pair: _Pair, result: PairResult, store: Store | None, force: bool = False) -> Graded:
+def keep(pair: Pair, result: PairResult, store: Store | None, force: bool = False) -> Graded:
     previous = None
     if store is not None:
         history = store.history(pair.entry.student, pair.exercise.id)

@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 # One test process per core, each with its own warm worker pool (pytest-xdist).
-.venv/bin/python -m pytest -n "$(nproc)" "$@"
+.venv/bin/python -m pytest -n "$(nproc)" --dist loadgroup "$@"

@@ -200,7 +200,6 @@ def test_hidden_folders_inside_what_the_sandbox_binds_are_covered(tmp_path: Path
 
 def test_the_grader_refuses_when_a_hidden_folder_shows_through(monkeypatch: pytest.MonkeyPatch) -> None:
     import grader
-
     from grader.errors import SandboxError
 
     monkeypatch.setattr(isolation, "covered", lambda hidden, bound: [])  # as if the cover had failed

@@ -174,7 +174,7 @@ def _round_trips(course: Course, entries: list, count: int) -> dict:
 def _driver_cost(course: Course, store_path: Path, count: int = 2000) -> dict:
     """What the driver does per result: the store's history read and insert (``batch``'s keep step), with a
     result of this course's size."""
-    from grader.batch import _keep, _Pair
+    from grader.batch import Pair, keep
     from grader.discovery import ClassEntry
 
     exercise = course.get("classification_metrics")
@@ -185,7 +185,7 @@ def _driver_cost(course: Course, store_path: Path, count: int = 2000) -> dict:
         for i in range(count):
             entry = ClassEntry(f"s{i % 500}", exercise.id, Path(f"s{i % 500}/{exercise.id}.py"))
             key = Key(entry.student, exercise.id, f"sha{i}", "digest", "0")
-            _keep(_Pair(entry, exercise, key, None), result, store)
+            keep(Pair(entry, exercise, key, None), result, store)
         seconds = time.perf_counter() - started
     return {"results": count, "ms_per_result": round(1000 * seconds / count, 3),
             "max_pairs_per_s": round(count / seconds)}

@@ -46,10 +46,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .. import __version__, engine
-from ..batch import Graded
-from ..batch import _keep as keep  # the local executor's key and store logic: one definition for both
-from ..batch import _Pair as Pair
-from ..batch import _plan as plan
+from ..batch import Graded, Pair, keep  # the local executor's key and store logic: one definition for both
+from ..batch import plan_pair as plan
 from ..discovery import ClassEntry
 from ..errors import GraderError, SelfCheckError
 from ..exercise import Course

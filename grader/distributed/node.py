@@ -29,7 +29,7 @@ from typing import Any
 
 from .. import engine, selfcheck
 from ..errors import GraderError, SandboxError
-from ..exercise import Exercise
+from ..exercise import Course, Exercise
 from ..reference import cache_dir
 from ..sandbox import Pool
 from . import bundle, messages
@@ -103,7 +103,7 @@ class NodeGrader:
     def _start(self, wanted: messages.Manifest, slots: int) -> list[str]:
         course_root = next(iter(self._exercises.values())).root.parent.parent
         try:
-            pool = Pool(slots, unsafe=wanted.unsafe, hidden=(course_root, cache_dir()))
+            pool = Pool(slots, unsafe=wanted.unsafe, hidden=(*Course(course_root).hidden_folders, cache_dir()))
         except GraderError as e:
             return [f"{self.where} cannot run student code: {e}"]
         try:
