@@ -23,6 +23,7 @@ import os
 import shutil
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +67,12 @@ def unpack(data: bytes, sha256: str, cache: Path) -> Course:
         found = _hash_of_folder(scratch)
         if found != sha256:
             raise ValueError(f"the course received hashes to {found[:12]}, not to {sha256[:12]} as the driver said")
-        shutil.rmtree(target, ignore_errors=True)  # a stale or altered copy
+        if target.is_dir() and _hash_of_folder(target) == sha256:
+            return Course(target)  # another process of this node unpacked it meanwhile: a valid copy is never removed
+        if target.exists():  # a stale or altered copy: moved aside first, so no reader ever sees it half-deleted
+            aside = cache / f".stale-{sha256[:12]}-{os.getpid()}-{time.monotonic_ns()}"
+            os.rename(target, aside)
+            shutil.rmtree(aside, ignore_errors=True)
         try:
             os.rename(scratch, target)
         except OSError:  # another process of this node unpacked the same course at the same moment
