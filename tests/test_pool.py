@@ -121,3 +121,13 @@ def _is_pair(pid: int) -> bool:
             return b"grader.sandbox.zygote" in f.read()
     except (OSError, StopIteration):
         return False
+
+
+def test_without_bubblewrap_unsafe_still_grades_and_says_what_was_missing(toy: Exercise,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    real = isolation.detect()
+    monkeypatch.setattr(isolation, "detect", lambda: isolation.Host(bwrap=None, slot_uids=real.slot_uids))
+    with Pool(1, unsafe=True, hidden=(TOY_COURSE,)) as pool:
+        result = engine.grade_file(toy, SOLUTION, pool)
+    assert result.score == result.max_score
+    assert "NOT in force: read-only file system view" in result.isolation

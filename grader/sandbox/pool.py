@@ -348,7 +348,9 @@ class _Zygote:
         self._exits: dict[int, WorkerEnd] = {}
         self._scratch: Path | None = None
         if pool.host.bwrap is None:
-            self._scratch = Path(tempfile.mkdtemp(prefix="grader-slot-"))
+            # Not under /tmp: each pair mounts a fresh /tmp, which would hide these folders.
+            outside_tmp = "/var/tmp" if os.access("/var/tmp", os.W_OK) else None
+            self._scratch = Path(tempfile.mkdtemp(prefix="grader-slot-", dir=outside_tmp))
             for name in ("home", "work"):
                 (self._scratch / name).mkdir()
             if pool.host.slot_uids:
