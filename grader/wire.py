@@ -230,7 +230,9 @@ def clean_text(text: str, *, max_lines: int | None = None, max_chars: int | None
     text = _CONTROL.sub("", _ANSI.sub("", text.replace("\r\n", "\n")))
     if max_lines is not None:
         lines = [line.rstrip() for line in text.splitlines() if line.strip()]
-        text = "\n".join(lines[:max_lines]) + (" ..." if len(lines) > max_lines else "")
+        if len(lines) > max_lines:  # the first lines and the last: an error's point is often at its end
+            lines = [*lines[:max_lines], "... " + lines[-1].strip()]
+        text = "\n".join(lines)
     if max_chars is not None and len(text) > max_chars:
         text = text[: max_chars - 4] + " ..."
     return text
