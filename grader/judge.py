@@ -104,8 +104,7 @@ class _Session:
             raise ExerciseError(f"{exercise.id}: its checks could not be collected ({e})") from None
         finally:
             for name in set(sys.modules) - before:
-                origin = getattr(sys.modules[name], "__file__", None) or ""
-                if origin.startswith(str(exercise.root)):
+                if _inside(sys.modules[name], exercise.root):
                     del sys.modules[name]
         if self.plugin.problems:
             raise ExerciseError(f"{exercise.id}: " + "; ".join(self.plugin.problems))
@@ -119,6 +118,12 @@ class _Session:
                 runtestprotocol(item, nextitem=following, log=False)
                 item._initrequest()  # type: ignore[attr-defined]  # fresh fixtures for the next record
         return tuple(self.plugin.result(spec) for spec in self.plugin.specs)
+
+
+def _inside(module: Any, root: Path) -> bool:
+    """A module of the exercise's own files, the ``checks`` namespace package included (it has no file)."""
+    places = [getattr(module, "__file__", None) or "", *list(getattr(module, "__path__", None) or [])]
+    return any(str(place).startswith(str(root)) for place in places)
 
 
 _PYTEST_ARGS = (

@@ -100,3 +100,14 @@ def test_broken_checks_are_exercise_errors(tmp_path: Path, source: str, problem:
     exercise = _broken_copy(tmp_path, source)
     with pytest.raises(ExerciseError, match=problem):
         judge.collect(exercise)
+
+
+def test_checks_that_import_a_sibling_module_work_in_every_exercise(tmp_path: Path) -> None:
+    """``from .helpers import x`` in checks/: a second exercise must not find the first one's ``checks``."""
+    for name in ("one", "two"):
+        shutil.copytree(TOY_COURSE, tmp_path / name)
+        checks = tmp_path / name / "exercises/toy/checks"
+        (checks / "helpers.py").write_text(f"WHO = {name!r}\n")
+        hidden = checks / "test_hidden.py"
+        hidden.write_text(hidden.read_text().replace("import pytest\n", "import pytest\n\nfrom .helpers import WHO  # noqa\n", 1))
+    assert [len(judge.collect(Course(tmp_path / name).get("toy"))) for name in ("one", "two")] == [4, 4]
