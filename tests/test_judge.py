@@ -109,5 +109,6 @@ def test_checks_that_import_a_sibling_module_work_in_every_exercise(tmp_path: Pa
         checks = tmp_path / name / "exercises/toy/checks"
         (checks / "helpers.py").write_text(f"WHO = {name!r}\n")
         hidden = checks / "test_hidden.py"
-        hidden.write_text(hidden.read_text().replace("import pytest\n", "import pytest\n\nfrom .helpers import WHO  # noqa\n", 1))
+        sibling = "import pytest\n\nfrom .helpers import WHO  # noqa\n"
+        hidden.write_text(hidden.read_text().replace("import pytest\n", sibling, 1))
     assert [len(judge.collect(Course(tmp_path / name).get("toy"))) for name in ("one", "two")] == [4, 4]
