@@ -16,5 +16,6 @@ def test_ruff_is_clean() -> None:
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     if not Path(ruff).exists():
         pytest.skip("ruff is not installed (pip install -e '.[dev]')")
-    done = subprocess.run([ruff, "check", "grader", "tests", "bench", "exercises", "solutions"], cwd=ROOT, capture_output=True, text=True)
+    folders = ["grader", "tests", "bench", "exercises", "solutions"]
+    done = subprocess.run([ruff, "check", *folders], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:]
