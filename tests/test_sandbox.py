@@ -48,6 +48,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(HERE / "fixtures" / "attack_course", course)
     for hidden in ("exercises/attack/checks/secret.txt", "exercises/attack/mutants/secret.py",
                    "exercises/attack/original.py", "solutions/secret.txt"):
+        (course / hidden).parent.mkdir(parents=True, exist_ok=True)  # git keeps no empty folder
         (course / hidden).write_text(f"# {MARKER}\n")
     (root / "class" / "other_student").mkdir(parents=True)
     (root / "class" / "other_student" / "attack.py").write_text(f"# {MARKER}\n")
