@@ -131,3 +131,9 @@ def test_without_bubblewrap_unsafe_still_grades_and_says_what_was_missing(toy: E
         result = engine.grade_file(toy, SOLUTION, pool)
     assert result.score == result.max_score
     assert "NOT in force: read-only file system view" in result.isolation
+
+
+def test_an_environment_under_tmp_is_refused_with_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(isolation, "_python_roots", lambda: [Path("/tmp/clone/.venv")])
+    with pytest.raises(SandboxError, match=r"lies in /tmp/clone/\.venv.*install it elsewhere"):
+        isolation.zygote_command(isolation.detect(), 0, [], 3, [], Path("/var/tmp/x"), None)

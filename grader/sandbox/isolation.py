@@ -135,6 +135,7 @@ def zygote_command(host: Host, slot: int, preload: Sequence[str], control_fd: in
     ``scratch`` is a folder of the grader's for the pair mounts when
     bubblewrap is missing.
     """
+    _refuse_an_environment_under_fresh_folders()
     tmpfs = dict(TMPFS_SIZES)
     home, work = SANDBOX_HOME, SANDBOX_WORK
     if host.bwrap is None:
@@ -234,6 +235,17 @@ def _bwrap_args(bwrap: str, env: dict[str, str], hidden: Iterable[Path]) -> list
     args += ["--tmpfs", "/tmp", "--dir", SANDBOX_HOME, "--dir", SANDBOX_WORK,
              "--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--remount-ro", "/"]
     return args
+
+
+def _refuse_an_environment_under_fresh_folders() -> None:
+    # Every pair gets an empty /tmp and /dev/shm mounted over the real ones: an interpreter or a grader
+    # installed there would vanish from under the worker.
+    fresh = [Path(p) for p in TMPFS_SIZES if p.startswith(("/tmp", "/dev/"))]
+    for root in _python_roots():
+        if any(root == f or f in root.parents for f in fresh):
+            raise SandboxError(f"the grader's environment lies in {root}, inside a folder that every sandboxed "
+                               "submission gets fresh and empty (/tmp, /dev/shm): install it elsewhere, "
+                               "e.g. a clone under your home folder")
 
 
 def covered(hidden: Iterable[Path], bound: Iterable[Path]) -> list[Path]:
