@@ -127,10 +127,18 @@ def frequency(student, model):
     return [_text(student.generate_text(FREQUENCY_MODELS[model], start, 20, seed=s)) for s in range(400)]
 
 
+def _model_digest(model):
+    """The model's successor counts (words without successors left out: both forms are allowed)."""
+    rows = {str(w): sorted((str(v), repr(n)) for v, n in successors.items())
+            for w, successors in model.items() if successors}
+    return hashlib.sha256(repr(sorted(rows.items())).encode()).hexdigest()[:16]
+
+
 @probe("reproducible")
 def reproducible(student):
-    """The same seed twice, ten other seeds, and the global random state around the calls."""
+    """The same seed twice, ten other seeds, and the global random state and the model around the calls."""
     model = _cyclic(_sparse_corpus(7))
+    model_before = _model_digest(model)
     random.seed(1234)
     before = _state_digest()
     first = _text(student.generate_text(model, "w03", 30, seed=42))
@@ -138,7 +146,8 @@ def reproducible(student):
     by_seed = [_text(student.generate_text(model, "w03", 30, seed=s)) for s in range(10)]
     after = _state_digest()
     return {"first": first, "again": again, "by_seed": by_seed,
-            "global_state_before": before, "global_state_after": after}
+            "global_state_before": before, "global_state_after": after,
+            "model_changed": _model_digest(model) != model_before}
 
 
 DEAD_ENDS = {

@@ -29,6 +29,7 @@ BINARY = {
 THREE_CLASS = {
     "never_predicts_2": [[50, 5, 0], [10, 20, 0], [4, 6, 0]],
     "mixed": [[8, 1, 1], [2, 15, 3], [0, 4, 26]],
+    "never_true_2": [[40, 5, 3], [6, 30, 2], [0, 0, 0]],  # label 2 is predicted, never true
 }
 
 
@@ -112,12 +113,15 @@ ZERO_DIVISION = {
     "no_predicted_positive": ([1, 0, 1, 0, 0, 1, 0, 0], [0] * 8),
     "no_actual_positive": ([0] * 8, [1, 0, 0, 1, 0, 0, 0, 0]),
     "no_positive_at_all": ([0] * 8, [0] * 8),
+    "no_true_positive": ([1, 0, 1, 0, 0, 1, 0, 0], [0, 1, 0, 0, 1, 0, 0, 0]),  # TP = 0, FP = 2, FN = 3
 }
 ZERO_DIVISION_CASES = [
     ("precision", "no_predicted_positive", None), ("precision", "no_predicted_positive", 1.0),
     ("recall", "no_actual_positive", None), ("recall", "no_actual_positive", 1.0),
     ("f1", "no_positive_at_all", None), ("f1", "no_positive_at_all", 1.0),
     ("f1", "no_predicted_positive", 1.0),
+    ("precision", "no_true_positive", 1.0), ("recall", "no_true_positive", 1.0),
+    ("f1", "no_true_positive", 1.0),
 ]
 
 
@@ -140,6 +144,7 @@ CONFUSION_CASES = [
     {"example": "mixed", "labels": None},
     {"example": "mixed", "labels": [2, 0, 1]},
     {"example": "never_predicts_2", "labels": [0, 1, 2, 3]},
+    {"example": "never_true_2", "labels": None},
 ]
 
 
@@ -153,7 +158,8 @@ def confusion(student, example, labels):
 
 
 @probe("macro", cases=[{"example": "never_predicts_2", "kind": "array"},
-                       {"example": "mixed", "kind": "list"}])
+                       {"example": "mixed", "kind": "list"},
+                       {"example": "never_true_2", "kind": "array"}])
 def macro(student, example, kind):
     """macro_f1 of a 3-class sample, as numpy arrays or plain lists."""
     y_true, y_pred = _three_class(example)
@@ -174,6 +180,17 @@ def roc_curve(student, example):
     fpr, tpr, thresholds = result
     observation.update(returned="triple", fpr=_array(fpr), tpr=_array(tpr), thresholds=_array(thresholds))
     return observation
+
+
+@probe("roc_one_class", cases=[{"label": 0}, {"label": 1}])
+def roc_one_class(student, label):
+    """roc_curve on labels that are all 0 or all 1 must raise ValueError: what was raised is the observation."""
+    scores = np.random.default_rng(14).random(10)
+    try:
+        student.roc_curve(np.full(10, label), scores)
+    except Exception as exc:  # raising is the behaviour under test
+        return {"raised": type(exc).__name__, "is_value_error": isinstance(exc, ValueError)}
+    return {"raised": None}
 
 
 @probe("roc_auc", cases=[{"example": e, "kind": k} for e, k in (

@@ -166,35 +166,56 @@ def model(student, feat_dim, vocab_size, batch, frames):
 
 
 def _linear_ctc_model(generator, feat_dim, vocab_size):
-    """A per-frame Linear layer with fixed weights, then log_softmax: (B, T, F) -> (B, T, V)."""
+    """BatchNorm over the features, a per-frame Linear layer with fixed weights, then log_softmax.
+
+    (B, T, F) -> (B, T, V). The batch norm makes training mode observable: in
+    training mode it standardises with the batch's statistics, in eval mode
+    (fresh running statistics) it is the identity, so a step taken in eval mode
+    moves the weights differently.
+    """
     torch = _torch()
     from torch import nn
 
     class LinearCTC(nn.Module):
         def __init__(self):
             super().__init__()
+            self.norm = nn.BatchNorm1d(feat_dim)
             self.proj = nn.Linear(feat_dim, vocab_size)
             with torch.no_grad():
                 self.proj.weight.copy_(torch.randn(vocab_size, feat_dim, generator=generator) * 0.5)
                 self.proj.bias.copy_(torch.randn(vocab_size, generator=generator) * 0.5)
 
         def forward(self, x):
-            return self.proj(x).log_softmax(-1)
+            return self.proj(self.norm(x.transpose(1, 2)).transpose(1, 2)).log_softmax(-1)
 
     return LinearCTC()
 
 
-@probe("train_step")
-def train_step(student):
-    """One ctc_train_step with plain SGD (lr 0.5) on a fixed per-frame linear model.
-
-    4 utterances of 12 frames (feature lengths 12, 10, 8, 12), targets padded
-    with 0 to 3 characters (lengths 3, 1, 2, 2). Returns what it returned, the
-    parameters before and after, and, as evidence for the judge, the
-    parameters a step on the summed (not mean) CTC loss would reach.
-    """
+def _ctc_sgd_step(net, feats, targets, feat_lengths, target_lengths, lr, reduction="mean", train_mode=True):
+    """One SGD step as a loop with one known mistake (or none) would take it: evidence for the judge."""
     torch = _torch()
     from torch import nn
+
+    net.train(train_mode)
+    optimizer = torch.optim.SGD(net.parameters(), lr=lr)
+    nn.CTCLoss(blank=0, reduction=reduction)(net(feats).transpose(0, 1), targets, feat_lengths,
+                                             target_lengths).backward()
+    optimizer.step()
+    return _flat_parameters(net)
+
+
+@probe("train_step")
+def train_step(student):
+    """One ctc_train_step with plain SGD (lr 0.5) on a fixed per-frame model with BatchNorm.
+
+    4 utterances of 12 frames (feature lengths 12, 10, 8, 12), targets padded
+    with 0 to 3 characters (lengths 3, 1, 2, 2). The model is handed over in
+    eval mode (as after transcribe), so a step that never switches to training
+    mode moves it differently. Returns what it returned, the parameters before
+    and after, and, as evidence for the judge, the parameters a step on the
+    summed (not mean) CTC loss, or a step in eval mode, would reach.
+    """
+    torch = _torch()
 
     g = torch.Generator().manual_seed(71)
     net = _linear_ctc_model(g, 6, 5)
@@ -203,18 +224,17 @@ def train_step(student):
     feat_lengths = torch.tensor([12, 10, 8, 12])
     target_lengths = torch.tensor([3, 1, 2, 2])
     lr = 0.5
+    batch = (feats, targets, feat_lengths, target_lengths)
+    summed = _ctc_sgd_step(_linear_ctc_model(torch.Generator().manual_seed(71), 6, 5), *batch, lr, reduction="sum")
+    in_eval_mode = _ctc_sgd_step(_linear_ctc_model(torch.Generator().manual_seed(71), 6, 5), *batch, lr,
+                                 train_mode=False)
 
-    summed = _linear_ctc_model(torch.Generator().manual_seed(71), 6, 5)
-    optimizer = torch.optim.SGD(summed.parameters(), lr=lr)
-    nn.CTCLoss(blank=0, reduction="sum")(summed(feats).transpose(0, 1), targets, feat_lengths,
-                                         target_lengths).backward()
-    optimizer.step()
-
+    net.eval()
     initial = _flat_parameters(net)
     returned = student.ctc_train_step(net, feats.clone(), targets.clone(), feat_lengths.clone(),
                                       target_lengths.clone(), torch.optim.SGD(net.parameters(), lr=lr))
     return {"returned": _plain(_number(returned)), "initial": initial, "parameters": _flat_parameters(net),
-            "summed_loss_step": _flat_parameters(summed)}
+            "summed_loss_step": summed, "eval_mode_step": in_eval_mode}
 
 
 # ---------------------------------------------------------------- learning
@@ -307,8 +327,14 @@ def speak(text, generator, length=16000):
     return wave
 
 
-def _oracle():
-    """Reads each frame's character off the features: the mean of 3 bins around each tone, vs a threshold."""
+def _oracle(record, blank_last=False):
+    """Reads each frame's character off the features: the mean of 3 bins around each tone, vs a threshold.
+
+    ``record`` (a list) receives, at every forward, [self.training,
+    torch.is_grad_enabled()]: the mode and autograd state the model ran in.
+    Its vocabulary is ORACLE_CHARS (blank 0), or "abc_" (blank 3) with
+    ``blank_last``.
+    """
     torch = _torch()
     from torch import nn
 
@@ -320,21 +346,36 @@ def _oracle():
             self.scale = nn.Parameter(torch.tensor(4.0))
 
         def forward(self, feats):
-            scores = [torch.full(feats.shape[:2], 1.5)] + [feats[..., b - 1:b + 2].mean(-1) for b in bins]
+            record.append([bool(self.training), bool(torch.is_grad_enabled())])
+            blank = [torch.full(feats.shape[:2], 1.5)]
+            tones = [feats[..., b - 1:b + 2].mean(-1) for b in bins]
+            scores = tones + blank if blank_last else blank + tones
             return (self.scale * torch.stack(scores, -1)).log_softmax(-1)
 
     return ToneOracle()
 
 
-TRANSCRIBE_CASES = [{"texts": ["abc", "caab"]}, {"texts": ["ba"]}]
+TRANSCRIBE_CASES = [{"texts": ["abc", "caab"], "blank": 0}, {"texts": ["ba"], "blank": 0},
+                    {"texts": ["cab", "bc"], "blank": 3}]
 
 
 @probe("transcribe", cases=TRANSCRIBE_CASES)
-def transcribe(student, texts):
-    """transcribe with the tone oracle: a (B, 16000) batch, or a single (16000,) waveform for one text."""
+def transcribe(student, texts, blank):
+    """transcribe with the tone oracle: a (B, 16000) batch, or a single (16000,) waveform for one text.
+
+    With blank 3 the oracle's vocabulary is "abc_" (the blank last) and
+    transcribe is called with blank=3. The oracle is handed over in training
+    mode; it records the mode and the autograd state of every forward pass
+    transcribe makes.
+    """
     torch = _torch()
-    g = torch.Generator().manual_seed(81 + len(texts))
+    g = torch.Generator().manual_seed(81 + len(texts) + blank)
     waves = torch.stack([speak(text, g) for text in texts])
-    net = _oracle()
-    returned = student.transcribe(net, waves if len(texts) > 1 else waves[0], ORACLE_CHARS)
-    return {"returned": _plain(returned), "type": type(returned).__name__}
+    forwards = []
+    net = _oracle(forwards, blank_last=blank == 3)
+    net.train()
+    chars = "abc_" if blank == 3 else ORACLE_CHARS
+    wave = waves if len(texts) > 1 else waves[0]
+    returned = student.transcribe(net, wave, chars, blank=3) if blank == 3 else \
+        student.transcribe(net, wave, chars)
+    return {"returned": _plain(returned), "type": type(returned).__name__, "forwards": forwards}

@@ -60,7 +60,10 @@ def _plain(value):
     if isinstance(value, torch.Tensor):
         return value.detach()
     if type(value).__module__ == "numpy":
-        return value if hasattr(value, "shape") and value.shape else _number(value)
+        if hasattr(value, "shape") and value.shape:
+            # arrays of str or objects cannot travel as arrays: name them instead
+            return value if value.dtype.kind in "biuf" else {"unsupported": f"numpy array of {value.dtype}"}
+        return _number(value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value[:64]]
     return {"unsupported": type(value).__name__}
@@ -100,16 +103,46 @@ def build(student):
     return {
         "is_module": is_module,
         "type": type(model).__name__,
-        "parameters": int(sum(p.numel() for p in params)),
-        "trainable": int(sum(p.numel() for p in params if p.requires_grad)),
+        "parameters": _count(params),
+        "trainable": _count(p for p in params if p.requires_grad),
+        "lazy": sum(_is_lazy(p) for p in params),
         "loader_calls": calls,
     }
+
+
+def _is_lazy(parameter):
+    """Whether a parameter is an nn.Lazy* module's placeholder (sized at the first forward pass)."""
+    from torch.nn.parameter import is_lazy
+
+    return bool(is_lazy(parameter))
+
+
+def _count(params):
+    """The number of scalars in the parameters whose size is known (lazy ones have none yet)."""
+    return int(sum(p.numel() for p in params if not _is_lazy(p)))
+
+
+def _parameter_count(student, n_mels, n_frames):
+    """Parameters of a fresh KeywordCNN(n_mels, n_frames, 4), or None when some are lazy.
+
+    A model whose first Linear layer is sized for one fixed input has the same
+    count for every size: the evidence of a hard-coded flatten size.
+    """
+    _torch()
+    params = list(student.KeywordCNN(n_mels, n_frames, 4).parameters())
+    return None if any(_is_lazy(p) for p in params) else _count(params)
 
 
 PUBLIC_FORWARD_CASES = [
     {"n_mels": 40, "n_frames": 101},
     {"n_mels": 24, "n_frames": 24},
 ]
+
+
+@probe("parameters_public", cases=PUBLIC_FORWARD_CASES)
+def parameters_public(student, n_mels, n_frames):
+    """How many parameters KeywordCNN(n_mels, n_frames, 4) has (None if lazy): does the model follow the size?"""
+    return _parameter_count(student, n_mels, n_frames)
 
 
 @probe("forward_public", cases=PUBLIC_FORWARD_CASES)
@@ -126,6 +159,12 @@ FORWARD_CASES = [
     {"n_mels": 9, "n_frames": 13, "num_classes": 3, "batch": 2},
     {"n_mels": 64, "n_frames": 48, "num_classes": 12, "batch": 2},
 ]
+
+
+@probe("parameters", cases=[{"n_mels": c["n_mels"], "n_frames": c["n_frames"]} for c in FORWARD_CASES])
+def parameters(student, n_mels, n_frames):
+    """How many parameters KeywordCNN(n_mels, n_frames, 4) has (None if lazy), for each size of ``forward``."""
+    return _parameter_count(student, n_mels, n_frames)
 
 
 @probe("forward", cases=FORWARD_CASES)

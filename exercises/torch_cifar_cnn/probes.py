@@ -128,12 +128,12 @@ def _sgd_epoch_without_zero_grad(model, loader, lr):
 
 @probe("train_epoch")
 def train_epoch(student):
-    """One epoch of plain SGD (lr 0.1) on 10 samples in batches of 4, 4 and 2.
+    """One epoch of plain SGD (lr 0.1) on 10 samples in batches of 4, 4 and 2, the model handed over in eval mode.
 
     Returns what train_one_epoch returned, the loss and batch size of every call
-    of the criterion it was given, and the parameters before and after. The same
-    epoch is also run here by a loop that never zeroes the gradients, so that the
-    judge can recognise that mistake.
+    of the criterion it was given, the model's mode at every forward pass, and the
+    parameters before and after. The same epoch is also run here by a loop that
+    never zeroes the gradients, so that the judge can recognise that mistake.
     """
     torch = _torch()
     g = torch.Generator().manual_seed(21)
@@ -144,6 +144,11 @@ def train_epoch(student):
 
     accumulating_copy = copy.deepcopy(model)
     initial = _flat_parameters(model)
+    # As after an evaluation: train_one_epoch must switch the model to training mode itself. (This
+    # net has no dropout or batch norm, so the mode does not change the SGD steps; it is recorded.)
+    model.eval()
+    training_in_forward = []
+    model.register_forward_pre_hook(lambda module, inputs: training_in_forward.append(module.training))
     criterion, calls = _recording_criterion()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     returned = student.train_one_epoch(model, _loader(images, labels, 4), optimizer, criterion)
@@ -151,6 +156,9 @@ def train_epoch(student):
     _sgd_epoch_without_zero_grad(accumulating_copy, _loader(images, labels, 4), lr)
     return {
         "returned": _number(returned),
+        "returned_type": type(returned).__name__,
+        "returned_requires_grad": bool(getattr(returned, "requires_grad", False)),
+        "training_in_forward": training_in_forward,
         "criterion_calls": calls,
         "parameters": _flat_parameters(model),
         "initial": initial,

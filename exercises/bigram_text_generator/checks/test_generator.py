@@ -23,6 +23,10 @@ FREQUENCIES = {
     "one_two_five": ("hub", {"x": 1, "y": 2, "z": 5}),
 }
 FREQUENCY_TOLERANCE = 0.05
+# Independent draws make a text whose ~10 draws after the branching word are all the same successor rare
+# (3:1 counts: 0.75**10 + 0.25**10 = 5.6% of texts; 1:2:5: 0.9%); a generator re-created from the seed
+# before every draw repeats one successor throughout every text (100%).
+MONOTONOUS_TEXTS = 0.5
 FOX_WORDS = set("the quick brown fox jumps over the lazy dog".split())  # corpus of the "separated" probe
 COLOURS = "red orange yellow green blue indigo violet".split()  # corpus of the "forced" probe, read in a loop
 COLOUR_PAIRS = set(zip(COLOURS, COLOURS[1:] + COLOURS[:1], strict=True))
@@ -71,6 +75,12 @@ def _context_ignored(words, start, pairs, vocabulary):
     return len(steps) >= 5 and 2 * bad >= len(steps)
 
 
+def _one_successor_throughout(words, word):
+    """Whether every successor of ``word`` in ``words`` (at least 5 of them) is the same word."""
+    following = [b for a, b in zip(words, words[1:], strict=False) if a == word]
+    return len(following) >= 5 and len(set(following)) == 1
+
+
 def _nonempty(model):
     """A model without words that have no successors (both forms are allowed)."""
     return {word: successors for word, successors in model.items() if successors}
@@ -92,6 +102,10 @@ def test_build_counts_successors(observe, expected):
             for count in successors.values():
                 if isinstance(count, str):
                     fail(f"The successor counts should be numbers, but one was a {count}.")
+        fractions = [n for successors in model.values() for n in successors.values() if n != int(n)]
+        if fractions:
+            fail("model[w][v] should count how many times v comes right after w (a whole number), but your "
+                 f"model holds fractional values such as {fractions[0]:.3g}: keep the counts, not probabilities.")
         want = _nonempty(expected("build", corpus=corpus)["model"])
         model = _nonempty(model)
         if corpus in ("single", "empty") and model:
@@ -126,9 +140,9 @@ def test_words_are_separated(observe):
                 hint = " Some of its 'words' are not words of the corpus."
             elif words[:2] != ["quick", "brown"] and len(words) == length:
                 hint = " The returned text should include the prompt's words, followed by the generated ones."
-            elif len(words) < want:
-                hint = (f" Only {len(words) - 2} words were generated: length counts the generated words, "
-                        "not the prompt's.")
+            else:
+                hint = (f" Your text has {len(words) - 2} words after the prompt, where length={length} asks for "
+                        f"exactly {length} (the prompt's words are not counted).")
             fail(f"Continuing a 2-word prompt with length={length} on a corpus without dead ends should "
                  f"give {want} words, but splitting your text on whitespace gives {len(words)}.{hint}")
         if out != " ".join(words):
@@ -163,8 +177,9 @@ def test_single_successor_is_followed(observe, expected):
                  "from the successors of the previous word.", bug="ignores-context")
         if diverge >= min(len(words), len(want)):
             amount = "few" if len(words) < len(want) else "many"
-            fail(f"{message} Its words follow the corpus, but there are too {amount}: length counts the "
-                 "generated words, not the prompt's.")
+            fail(f"{message} Its words follow the corpus, but there are too {amount}: {len(words) - prompt_words} "
+                 f"words follow the prompt, where length={length} asks for exactly {length} (the prompt's words "
+                 "are not counted).")
         fail(f"{message} Each next word must be drawn from the successors of the previous word.")
 
 
@@ -199,7 +214,7 @@ def test_transitions_seen_in_corpus(observe, expected):
 
 @pytest.mark.points(15)
 def test_successor_frequencies(observe):
-    """Successors are drawn in proportion to their counts (about 4,000 draws over 400 seeds)."""
+    """Successors are drawn in proportion to their counts, independently (about 4,000 draws over 400 seeds)."""
     for name, (word, counts) in FREQUENCIES.items():
         texts = observe("frequency", model=name)
         following = []
@@ -212,22 +227,31 @@ def test_successor_frequencies(observe):
         total = sum(counts.values())
         seen = {v: following.count(v) / len(following) for v in counts}
         off = [v for v in counts if abs(seen[v] - counts[v] / total) > FREQUENCY_TOLERANCE]
+        counted = ":".join(str(c) for c in counts.values())
         if off or sum(seen.values()) < 0.999:
             want = ", ".join(f"{100 * c / total:.1f}%" for c in counts.values())
             got = ", ".join(f"{100 * seen[v]:.1f}%" for v in counts)
-            counted = ":".join(str(c) for c in counts.values())
             fail(f"A word whose successors were counted {counted} should be followed by them about "
                  f"{want} of the time, but in your text they came {got}. Draw each next word with "
                  "probability proportional to its count (e.g. random.choices with weights).")
+        monotonous = sum(_one_successor_throughout(_words(text, "generate_text"), word) for text in texts)
+        if monotonous > MONOTONOUS_TEXTS * len(texts):
+            fail(f"In {monotonous} of your {len(texts)} texts, every one of the ~10 draws after a word whose "
+                 f"successors were counted {counted} picked the same successor: the draws within one text "
+                 "are not independent. Create the random generator once per call (rng = random.Random(seed)) "
+                 "and draw every word from it, rather than re-creating it from the seed for each word.")
 
 
 @pytest.mark.points(10)
 def test_seed_reproducible_and_private(observe):
-    """The same seed gives the same text, other seeds differ, and the global random state is untouched."""
+    """The same seed gives the same text, other seeds differ; the global random state and the model are untouched."""
     got = observe("reproducible")
     texts = [got["first"], got["again"], *got["by_seed"]]
     for text in texts:
         _words(text, "generate_text")
+    if got["model_changed"]:
+        fail("generate_text changed the model it was given (its words or counts), so the next call draws "
+             "from a different model: read the model, never modify it.")
     if got["first"] != got["again"]:
         fail("Two calls with the same seed gave different texts: build the generator from the seed, "
              "e.g. rng = random.Random(seed), and draw every word from it.")
@@ -260,6 +284,9 @@ def test_dead_ends_stop_early(observe, expected):
         if out == want:
             continue
         n_want = len(want.split())
+        if words == want.split():
+            fail(f"{message}, and your text has the right words, but they should be joined by single spaces, "
+                 f"with no leading or trailing whitespace: your text was {describe(out)}.")
         if len(words) != n_want:
             fail(f"{message}, but your text has {_plural(len(words), 'word')} instead of {n_want}.")
         fail(f"{message}, but your text is different.")

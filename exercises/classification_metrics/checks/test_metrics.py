@@ -14,6 +14,7 @@ while the same function is exact or merely rounded on every other sample.
 Any other wrong value fails without naming a bug.
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -31,6 +32,7 @@ BINARY = {  # (TP, FN, FP, TN), as in probes.py
 THREE_CLASS = {  # rows = true label 0, 1, 2; columns = predicted label
     "never_predicts_2": [[50, 5, 0], [10, 20, 0], [4, 6, 0]],
     "mixed": [[8, 1, 1], [2, 15, 3], [0, 4, 26]],
+    "never_true_2": [[40, 5, 3], [6, 30, 2], [0, 0, 0]],
 }
 
 
@@ -275,6 +277,8 @@ CONFUSION_CASES = [  # (probe case, expected matrix, what)
     ({"example": "never_predicts_2", "labels": [0, 1, 2, 3]},
      np.pad(np.array(THREE_CLASS["never_predicts_2"]), ((0, 1), (0, 1))),
      "a 3-class sample with labels including one that never occurs"),
+    ({"example": "never_true_2", "labels": None}, np.array(THREE_CLASS["never_true_2"]),
+     "a 3-class sample where one label is predicted but never the true label"),
 ]
 
 
@@ -289,9 +293,11 @@ def test_confusion_matrix_is_consistent(observe):
                  f"{got['not_an_array']}.")
         k = want.shape[0]
         if got.shape != want.shape:
+            default = (" By default the labels are the sorted labels found in y_true and y_pred together."
+                       if case["labels"] is None and got.ndim == 2 and got.shape[0] == got.shape[1] < k else "")
             fail(f"For {what}, confusion_matrix should be a {k} x {k} array (one row and one column per "
                  f"label: rows are true labels, columns predicted labels), but yours has shape "
-                 f"{tuple(got.shape)}.")
+                 f"{tuple(got.shape)}.{default}")
         if not np.all(np.isfinite(got)) or not np.array_equal(got, np.round(got)):
             fail(f"A confusion matrix holds counts (whole numbers), but yours was {describe(got)}.")
         if np.array_equal(got, want):
@@ -303,6 +309,10 @@ def test_confusion_matrix_is_consistent(observe):
             fail(f"For {what}, your matrix is transposed: row i must count the samples whose TRUE label is "
                  "the i-th label (so it sums to that class's support), and column j those PREDICTED as the "
                  "j-th.", bug="inconsistent-table")
+        if case["labels"] is not None and any(np.array_equal(got, want[np.ix_(order, order)])
+                                              for order in itertools.permutations(range(k))):
+            fail(f"For {what}, your matrix has the right counts, but its rows and columns are not in the "
+                 "order of the labels argument: row i and column i must be labels[i].")
         if not np.array_equal(got.sum(axis=1), want.sum(axis=1)):
             fail(f"For {what}, each row should count the samples of one true class, so the row sums should "
                  "be the class supports (how often each label occurs in y_true), but yours are not.")
@@ -375,6 +385,17 @@ def test_roc_curve_axes(observe, expected):
                  "other: a ROC curve plots the true-positive rate TP / (TP + FN) against the false-positive "
                  "rate FP / (FP + TN), from (0, 0) to (1, 1).", bug="roc-wrong-axes")
         start, end = (float(fpr[0]), float(tpr[0])), (float(fpr[-1]), float(tpr[-1]))
+        if np.allclose(start, (1, 1)) and np.allclose(end, (0, 0)):
+            fail("A ROC curve runs from (FPR, TPR) = (0, 0) to (1, 1), but yours runs from (1, 1) to (0, 0): "
+                 "return the points in order of decreasing threshold, starting above every score.")
+        if np.allclose(start, (0, 0)) and not np.allclose(end, (1, 1)):
+            fail("A ROC curve ends at (FPR, TPR) = (1, 1), where every sample is predicted positive, but yours "
+                 f"ends at ({end[0]:.3g}, {end[1]:.3g}): the last threshold must put every score on the positive "
+                 "side (with the rule 'score >= threshold', the lowest score).")
+        if np.allclose(end, (1, 1)) and not np.allclose(start, (0, 0)):
+            fail("A ROC curve starts at (FPR, TPR) = (0, 0), where nothing is predicted positive, but yours "
+                 f"starts at ({start[0]:.3g}, {start[1]:.3g}): the first threshold must be above every score "
+                 "(e.g. inf).")
         if not (np.allclose(start, (0, 0)) and np.allclose(end, (1, 1))):
             fail("A ROC curve runs from (FPR, TPR) = (0, 0), where nothing is predicted positive, to "
                  f"(1, 1), where everything is, but yours runs from ({start[0]:.3g}, {start[1]:.3g}) to "
@@ -457,28 +478,42 @@ ZERO_DIVISION = [  # (metric, situation, zero_division, expected, what)
     ("f1", "no_positive_at_all", None, 0.0, "neither y_true nor y_pred has a positive"),
     ("f1", "no_positive_at_all", 1.0, 1.0, "neither y_true nor y_pred has a positive"),
 ]
+NOT_ZERO_DIVISION = [  # (metric, situation, denominator): TP = 0 but the denominator is not 0
+    ("precision", "no_true_positive", "TP + FP"),
+    ("recall", "no_true_positive", "TP + FN"),
+    ("f1", "no_true_positive", "2TP + FP + FN"),
+    ("f1", "no_predicted_positive", "2TP + FP + FN"),
+]
 
 
 @pytest.mark.points(5)
 def test_zero_division(observe):
-    """An undefined ratio returns zero_division (default 0.0) instead of failing or giving nan."""
+    """An undefined ratio returns zero_division (default 0.0); roc_curve on a single class raises ValueError."""
     for metric, situation, z, want, what in ZERO_DIVISION:
         call = f"{metric}(y_true, y_pred{'' if z is None else f', zero_division={z:g}'})"
         got = _number(observe("zero_division", metric=metric, situation=situation, zero_division=z), call)
         if not _close(got, want):
             fail(f"When {what}, {metric} is 0 / 0: {call} should return {want:g} (the zero_division value), "
                  f"but it returned {got:g}.")
-    got = _number(observe("zero_division", metric="f1", situation="no_predicted_positive", zero_division=1.0),
-                  "f1(y_true, y_pred, zero_division=1)")
-    if not _close(got, 0.0):
-        fail("When y_true has positives but nothing is predicted positive, every positive is missed: F1 is 0 "
-             f"(2TP / (2TP + FP + FN) with TP = 0), whatever zero_division is, but your f1 returned {got:g}.")
+    for metric, situation, denominator in NOT_ZERO_DIVISION:
+        call = f"{metric}(y_true, y_pred, zero_division=1)"
+        got = _number(observe("zero_division", metric=metric, situation=situation, zero_division=1.0), call)
+        if not _close(got, 0.0):
+            fail(f"On a sample with no true positive (TP = 0) but {denominator} > 0, {metric} is 0 / ({denominator}) "
+                 f"= 0, whatever zero_division is (it is only for 0 / 0), but {call} returned {got:g}.")
+    for label in (0, 1):
+        got = observe("roc_one_class", label=label)
+        if got["raised"] is None:
+            fail(f"roc_curve on labels that are all {label} should raise ValueError (the "
+                 f"{'true' if label == 0 else 'false'}-positive rate is 0 / 0), but it returned normally.")
+        if not got["is_value_error"]:
+            fail(f"roc_curve on labels that are all {label} should raise ValueError, but it raised {got['raised']}.")
 
 
 @pytest.mark.points(5)
 def test_macro_f1_three_classes(observe):
     """macro_f1 is the unweighted mean of the per-class F1 over 3 classes."""
-    for example, kind in (("never_predicts_2", "array"), ("mixed", "list")):
+    for example, kind in (("never_predicts_2", "array"), ("mixed", "list"), ("never_true_2", "array")):
         counts = np.asarray(THREE_CLASS[example], dtype=float)
         per_class = _per_class_f1(counts)
         want = float(per_class.mean())
@@ -495,5 +530,8 @@ def test_macro_f1_three_classes(observe):
         if example == "never_predicts_2" and _close(got, float(per_class[:2].mean())):
             fail("Your macro_f1 leaves out a class that is never predicted: its F1 is 0 and it must still "
                  "count in the mean over all classes.")
+        if example == "never_true_2" and _close(got, float(per_class[:2].mean())):
+            fail("Your macro_f1 leaves out a label that is predicted but never the true label: every label of "
+                 "y_true or y_pred counts, that one with F1 = 0.")
         fail(f"macro F1 should be the unweighted mean of the F1 of each of the 3 classes (each in turn the "
              f"positive class), but your macro_f1 gave {got:.4g}{lists}.")

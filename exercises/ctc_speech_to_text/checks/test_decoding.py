@@ -7,8 +7,8 @@ decoder passes: a loop, itertools.groupby, torch.unique_consecutive, ...
 Known bugs are named only on their symptom:
 - postprocess-type-confusion: the code joined numbers as if they were text
   (TypeError "sequence item 0: expected str instance, numpy.int64 found"),
-  called .cpu()/.numpy() on a list or str, or returned ids instead of
-  characters;
+  called .cpu()/.numpy() on a list or str, returned ids instead of
+  characters, or made the join run by joining the ids' digits (map(str, ids));
 - hardcoded-cuda: transcribe raised "Torch not compiled with CUDA enabled" (or
   another CUDA error): the code moved data to a GPU that is not there.
 """
@@ -95,6 +95,15 @@ def _check_decode(observe, which):
     if returned == want:
         return
     wrong = [i for i, (a, b) in enumerate(zip(returned, want, strict=True)) if a != b]
+    if returned == greedy(ids, [str(i) for i in range(len(chars))], blank):
+        fail(f"ctc_greedy_decode joined the ids' digits (e.g. {returned[wrong[0]]!r}) instead of their characters: "
+             "ids are not text; map every kept id to its character with idx_to_char[id] before joining.",
+             bug="postprocess-type-confusion")
+    for shift in (-1, 1):
+        shifted = [chars[(i + shift) % len(chars)] for i in range(len(chars))]
+        if returned == greedy(ids, shifted, blank):
+            fail(f"ctc_greedy_decode mapped id i to idx_to_char[i {'-' if shift < 0 else '+'} 1]: idx_to_char is "
+                 "indexed by the id itself (it holds the blank's character too), so use idx_to_char[i].")
     if returned == _without_collapse(ids, chars, blank):
         fail("ctc_greedy_decode dropped the blanks but did not merge repeated ids: a character held for several "
              "frames must count once (merge repeats first, then drop blanks).")
@@ -123,16 +132,19 @@ def test_decode_other_blank_index(observe):
     _check_decode(observe, "blank_last")
 
 
-TRANSCRIBE_CASES = [(["abc", "caab"], "a (2, 16000) batch"), (["ba"], "a single (16000,) waveform")]
+# (texts, blank, what, the idx_to_char the probe passes to transcribe)
+TRANSCRIBE_CASES = [(["abc", "caab"], 0, "a (2, 16000) batch", "_abc"),
+                    (["ba"], 0, "a single (16000,) waveform", "_abc"),
+                    (["cab", "bc"], 3, "a (2, 16000) batch with blank=3 (the last index)", "abc_")]
 
 
-@pytest.mark.points(10)
+@pytest.mark.points(7)
 @pytest.mark.bug("hardcoded-cuda")
 @pytest.mark.bug("postprocess-type-confusion")
 def test_transcribe_on_cpu(observe):
     """transcribe runs on the CPU and turns each waveform into its text (features, model, greedy decoding)."""
-    for texts, what in TRANSCRIBE_CASES:
-        case = {"texts": texts}
+    for texts, blank, what, chars in TRANSCRIBE_CASES:
+        case = {"texts": texts, "blank": blank}
         error = observe.error("transcribe", **case)
         if any(raised(error, kind, word) for kind, word in CUDA_ERRORS):
             fail(f"transcribe raised {error.type} ({error.message}): it moves data to a GPU, which this machine "
@@ -141,7 +153,29 @@ def test_transcribe_on_cpu(observe):
         _type_confusion(observe, "transcribe", **case)
         got = observe("transcribe", **case)
         _expect_texts(got["returned"], got["type"], texts, f"transcribe on {what}")
+        if got["returned"] == ["".join(str(chars.index(c)) for c in text) for text in texts]:
+            fail(f"On {what}, transcribe returned the ids' digits ({got['returned']!r}) instead of characters: "
+                 "ids are not text; map every kept id to its character with idx_to_char[id] before joining.",
+                 bug="postprocess-type-confusion")
+        if got["returned"] != texts and blank != 0 and any(chars[blank] in text for text in got["returned"]):
+            fail(f"On {what}, transcribe returned {got['returned']!r}: the blank's character is still in the text. "
+                 "Pass the blank it is given on to ctc_greedy_decode (transcribe(..., blank=3) must drop id 3).")
         if got["returned"] != texts:
             fail(f"On {what} whose characters a model can read off the features, transcribe returned "
                  f"{got['returned']!r} instead of the expected texts: compute_features, then the model "
                  "(eval mode, no autograd), then ctc_greedy_decode.")
+
+
+@pytest.mark.points(3)
+def test_transcribe_eval_mode_without_autograd(observe):
+    """transcribe runs the model in eval mode with autograd off."""
+    for texts, blank, what, _ in TRANSCRIBE_CASES:
+        forwards = observe("transcribe", texts=texts, blank=blank)["forwards"]
+        if not forwards:
+            fail(f"transcribe on {what} never called the model it was given.")
+        if any(training for training, _ in forwards):
+            fail(f"On {what}, transcribe ran the model (handed over in training mode) in training mode: call "
+                 "model.eval() first, so that dropout and batch norm behave as at inference.")
+        if any(grad_enabled for _, grad_enabled in forwards):
+            fail(f"On {what}, transcribe ran the model with autograd on, building a gradient graph it never uses: "
+                 "wrap the inference in `with torch.no_grad():`.")

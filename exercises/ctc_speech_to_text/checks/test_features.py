@@ -82,6 +82,16 @@ def _standardised(x):
     return (x - x.mean(axis=axes, keepdims=True)) / x.std(axis=axes, keepdims=True)
 
 
+def _standardised_along_one_axis(batch, case):
+    """Fail with a precise message if every frame (or every bin) was standardised on its own."""
+    x = batch.astype(np.float64)
+    for axis, unit in ((2, "frame over its frequency bins"), (1, "frequency bin over its frames")):
+        if np.abs(x.mean(axis=axis)).max() < 1e-3 and np.abs(x.std(axis=axis) - 1).max() < 0.02:
+            fail(f"{_call(case)} standardised every {unit} separately; standardise each utterance as a whole "
+                 "(one mean and one standard deviation over all its frames and bins), which keeps the loudness "
+                 "differences between frames and bins that the model needs.")
+
+
 @pytest.mark.points(15)
 @pytest.mark.bug("transforms-not-imported")
 @pytest.mark.bug("fourier-transform-nonexistent")
@@ -100,6 +110,7 @@ def test_features_are_log_magnitude_stft(observe, expected):
         difference = np.abs(mine - reference)
         far = float((difference > FAR_VALUE).mean())
         if difference.mean() > MEAN_ABS_TOLERANCE or far > FAR_FRACTION:
+            _standardised_along_one_axis(got["batch"], case)
             peak, ref_peak = mine[0, frames // 2].argmax(), reference[0, frames // 2].argmax()
             hint = (" Its loudest bin in the middle frame is not that of the signal's tone: is it a Fourier "
                     "transform of the right frame size?" if peak != ref_peak else

@@ -74,7 +74,7 @@ def test_model_returns_log_probabilities(observe):
 
 @pytest.mark.points(10)
 def test_train_step_is_one_ctc_step(observe, expected):
-    """ctc_train_step takes one optimizer step on nn.CTCLoss (blank 0, mean reduction) and returns that loss."""
+    """ctc_train_step takes one optimizer step on nn.CTCLoss (blank 0, mean reduction), in training mode, and returns the loss."""
     error = observe.error("train_step")
     if raised(error, "RuntimeError", "Expected input_lengths to have value at most") or \
             raised(error, "RuntimeError", "input_lengths must be of size batch_size"):
@@ -85,6 +85,11 @@ def test_train_step_is_one_ctc_step(observe, expected):
     if np.array_equal(params, want["initial"]):
         fail("After ctc_train_step the model's parameters had not changed: compute the loss, call "
              "loss.backward(), then optimizer.step().")
+    if params.shape == want["eval_mode_step"].shape and np.allclose(params, want["eval_mode_step"], rtol=1e-4,
+                                                                      atol=1e-6):
+        fail("The parameters moved as in a step taken in eval mode (the model, handed over in eval mode as after "
+             "transcribe, has BatchNorm, which then used its running statistics): call model.train() at the "
+             "start of ctc_train_step.")
     if params.shape == want["summed_loss_step"].shape and np.allclose(params, want["summed_loss_step"],
                                                                         rtol=1e-4, atol=1e-6):
         fail("The parameters moved as for the summed CTC loss: use nn.CTCLoss's default mean reduction (each "

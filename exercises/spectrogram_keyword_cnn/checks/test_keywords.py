@@ -48,8 +48,10 @@ def test_predict_keywords_returns_words(observe):
                  f"keywords[class] (e.g. {keywords[0]!r}), not the classifier's index.",
                  bug="classification-not-transcription")
         if not isinstance(returned, list):
+            what = returned["unsupported"] if isinstance(returned, dict) and "unsupported" in returned else \
+                describe(returned)
             fail(f"For spectrograms of shape {shape}, predict_keywords should return a list of str, one keyword "
-                 f"per spectrogram, but it returned a {got['type']} ({describe(returned)}).")
+                 f"per spectrogram, but it returned a {got['type']} ({what}).")
         if len(returned) != len(want):
             fail(f"For {len(want)} spectrograms of shape {shape}, predict_keywords should return {len(want)} "
                  f"keywords, but it returned {len(returned)} items.")

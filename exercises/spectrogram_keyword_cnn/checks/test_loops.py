@@ -108,6 +108,9 @@ def test_evaluate_counts_every_sample(observe, expected):
     if math.isclose(returned, float((correct / sizes).mean()), rel_tol=1e-6, abs_tol=1e-7):
         fail(f"evaluate returned {returned:.4g}, the average of the per-batch accuracies; the last batch is "
              "smaller, so count the right predictions over all batches and divide by the number of samples.")
+    if math.isclose(returned, float(correct.sum()), rel_tol=1e-6, abs_tol=1e-7) and returned != right:
+        fail(f"evaluate returned {returned:.4g}, the number of right predictions; divide it by the number of "
+             "samples to return the accuracy as a fraction between 0 and 1.")
     if math.isclose(returned, 100 * right, rel_tol=1e-6, abs_tol=1e-7):
         fail(f"evaluate returned {returned:.4g}, a percentage; return a fraction between 0 and 1.")
     fail(f"evaluate returned {returned:.4g}, but the fraction of the loader's samples that the model "

@@ -1,9 +1,14 @@
 """Hidden checks of KeywordCNN: spectrograms of any size, built from scratch, learns synthetic keywords.
 
 Known bugs are named only on their symptom:
-- hardcoded-flatten-24x24: the class works on 24x24 spectrograms, but its first
-  Linear layer rejects the flattened map of another size ("mat1 and mat2
-  shapes cannot be multiplied");
+- hardcoded-flatten-24x24: the class works on one size (24x24 like the
+  snippet, or any other), but its first Linear layer rejects the flattened map
+  of another size ("mat1 and mat2 shapes cannot be multiplied", or the
+  "shape '[-1, N]' is invalid" of a fixed x.view(-1, N)), and the model has
+  the same number of parameters whatever size it is built for: its flatten
+  size is a constant. A flatten size computed from n_mels and n_frames with a
+  wrong formula (ceil instead of floor, one pooling forgotten) gives another
+  parameter count for every size and names no bug;
 - not-a-transformer: building the model tried to load a checkpoint or download
   weights (a call of torch.load / torch.hub was seen, or it raised
   FileNotFoundError or a network error). The snippet's comment promises "a
@@ -44,23 +49,57 @@ def _call(case):
     return f"KeywordCNN({case['n_mels']}, {case['n_frames']}, {case['num_classes']})"
 
 
+PUBLIC_SIZES = [{"n_mels": 40, "n_frames": 101}, {"n_mels": 24, "n_frames": 24}]
+FLATTEN_ERRORS = ("mat1 and mat2 shapes cannot be multiplied", "is invalid for input of size")
+
+
+def _size(case):
+    return f"{case['n_mels']}x{case['n_frames']}"
+
+
+def _flatten_error(error):
+    """Whether the forward pass stopped where a flattened map meets a Linear layer (or a fixed view)."""
+    return any(raised(error, "RuntimeError", fragment) for fragment in FLATTEN_ERRORS)
+
+
+def _parameter_count(observe, name, case):
+    """The model's parameter count built for this size, or None (lazy parameters, or it raised)."""
+    size = {"n_mels": case["n_mels"], "n_frames": case["n_frames"]}
+    return None if observe.error(name, **size) is not None else observe(name, **size)
+
+
+def _working_size_like(observe, count):
+    """A size (24x24 first) on which the same model class works and has ``count`` parameters, or None."""
+    candidates = [(c, "forward", "parameters") for c in OTHER_SIZES if c is CASE_24]
+    candidates += [(c, "forward_public", "parameters_public") for c in PUBLIC_SIZES]
+    candidates += [(c, "forward", "parameters") for c in OTHER_SIZES if c is not CASE_24]
+    for case, forward, parameters in candidates:
+        if observe.error(forward, **case) is None and _parameter_count(observe, parameters, case) == count:
+            return case
+    return None
+
+
 @pytest.mark.points(15)
 @pytest.mark.bug("hardcoded-flatten-24x24")
 def test_forward_any_size(observe):
     """KeywordCNN(n_mels, n_frames, k) gives finite (B, k) logits for 28x28, 24x24, 9x13 and 64x48 spectrograms."""
-    works_at_24 = observe.error("forward", **CASE_24) is None
+    outputs = []
     for case in OTHER_SIZES:
         shape = (case["batch"], 1, case["n_mels"], case["n_frames"])
         error = observe.error("forward", **case)
-        if works_at_24 and raised(error, "RuntimeError", "mat1 and mat2 shapes cannot be multiplied"):
-            fail(f"{_call(case)} raised RuntimeError on a batch of shape {shape} although the same class works "
-                 f"on 24x24 spectrograms ({error.message}): the first Linear layer's input size is fixed for a "
-                 "24x24 input. Compute it from n_mels and n_frames, or end the conv part with "
-                 "nn.AdaptiveAvgPool2d.", bug="hardcoded-flatten-24x24")
-        if raised(error, "RuntimeError", "mat1 and mat2 shapes cannot be multiplied"):
+        if _flatten_error(error):
+            count = _parameter_count(observe, "parameters", case)
+            works = _working_size_like(observe, count) if count is not None else None
+            if works is not None:
+                fail(f"{_call(case)} raised RuntimeError on a batch of shape {shape} ({error.message}), although "
+                     f"the same class works on {_size(works)} spectrograms and has the same number of parameters "
+                     "whatever size it is built for: the first Linear layer's input size is a constant (like the "
+                     "snippet's Linear(64 * 6 * 6, ...) for 24x24 inputs). Compute it from n_mels and n_frames, or "
+                     "end the conv part with nn.AdaptiveAvgPool2d.", bug="hardcoded-flatten-24x24")
             fail(f"{_call(case)} raised RuntimeError on a batch of shape {shape} ({error.message}): the first "
-                 "Linear layer's input size does not match the flattened feature map. Follow the size through "
-                 "every conv and pooling layer (or use a dummy forward pass, or nn.AdaptiveAvgPool2d).")
+                 "Linear layer's input size (or the size you flatten to) does not match the flattened feature map. "
+                 "Follow the size through every conv and pooling layer (MaxPool2d rounds down), or use a dummy "
+                 "forward pass, x.flatten(1), or nn.AdaptiveAvgPool2d.")
         out = observe("forward", **case)
         want = (case["batch"], case["num_classes"])
         if not isinstance(out, np.ndarray):
@@ -70,6 +109,11 @@ def test_forward_any_size(observe):
                  f"shape {tuple(out.shape)}.")
         if out.dtype.kind != "f" or not np.isfinite(out).all():
             fail(f"The logits of {_call(case)} should be finite floats, but they were {describe(out)}.")
+        outputs.append(out.astype(np.float64))
+    if all((out >= 0).all() and np.allclose(out.sum(axis=1), 1.0, atol=1e-4) for out in outputs):
+        fail("KeywordCNN returns probabilities (every row is non-negative and sums to 1), not logits: remove the "
+             "final softmax. nn.CrossEntropyLoss applies log-softmax itself, so a softmax in the model squashes "
+             "the gradients; take softmax only where probabilities are needed.")
 
 
 def _tried_to_load(error):
@@ -94,7 +138,8 @@ def test_built_from_scratch(observe):
         fail(f"Building KeywordCNN called {', '.join(built['loader_calls'])}: the model must be built from "
              "scratch, without loading a checkpoint or downloading weights.", bug="not-a-transformer")
     assert built["is_module"], f"KeywordCNN(40, 101, 4) should be a torch.nn.Module, but it is a {built['type']}."
-    assert built["trainable"] > 0, "KeywordCNN(40, 101, 4) has no trainable parameters, so it cannot learn."
+    assert built["trainable"] > 0 or built.get("lazy", 0) > 0, (
+        "KeywordCNN(40, 101, 4) has no trainable parameters, so it cannot learn.")
 
 
 @pytest.mark.points(20)

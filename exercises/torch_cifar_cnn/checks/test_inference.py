@@ -82,6 +82,9 @@ def test_accuracy_weights_every_sample(observe, expected):
         fail(f"evaluate_accuracy returned {returned:.4g}, the average of the per-batch accuracies; the "
              f"last batch is smaller, so count correct samples over all batches and divide by the total "
              f"number of samples.")
+    if math.isclose(returned, float(correct.sum()), rel_tol=1e-6, abs_tol=1e-7):
+        fail(f"evaluate_accuracy returned {returned:.4g}, the number of samples classified right; return "
+             "the fraction, that number divided by the number of samples.")
     if math.isclose(returned, 100 * right, rel_tol=1e-6, abs_tol=1e-7):
         fail(f"evaluate_accuracy returned {returned:.4g}, a percentage; return a fraction between 0 and 1.")
     fail(f"evaluate_accuracy returned {returned:.4g}, but the fraction of samples of the loader that the "

@@ -66,6 +66,10 @@ def _expect_logits(out, n, num_classes):
              f"{want}, but it gave shape {tuple(out.shape)}.")
     if out.dtype.kind != "f" or not np.isfinite(out).all():
         fail(f"The logits of {call} should be finite floats, but they were {describe(out)}.")
+    if out.min() >= 0 and np.allclose(out.sum(axis=1), 1.0, atol=1e-4):
+        fail(f"{call} returns probabilities (every row is non-negative and sums to 1), not logits: end the "
+             "model with a Linear layer and no Softmax. nn.CrossEntropyLoss applies log-softmax itself, "
+             "and a softmax before it squashes the gradients.")
 
 
 @pytest.mark.points(5)

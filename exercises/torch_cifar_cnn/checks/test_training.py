@@ -20,7 +20,7 @@ def _close(a, b, rtol=1e-4, atol=1e-6):
 
 @pytest.mark.points(10)
 def test_epoch_updates_parameters_like_sgd(observe, expected):
-    """One epoch with plain SGD moves the parameters exactly as a correct training loop does."""
+    """One epoch with plain SGD, in training mode, moves the parameters exactly as a correct training loop does."""
     got, want = observe("train_epoch"), expected("train_epoch")
     params = got["parameters"]
     if _close(params, want["initial"], rtol=0, atol=0):
@@ -35,6 +35,11 @@ def test_epoch_updates_parameters_like_sgd(observe, expected):
         fail("After one epoch of plain SGD the parameters differ from those of a correct loop (for every "
              "batch exactly once: zero the gradients, forward, loss with the given criterion, backward, "
              f"optimizer step) by up to {worst:.3g}.")
+    modes = got["training_in_forward"]
+    if not all(modes):
+        fail(f"The model was handed to train_one_epoch in eval mode (as after an evaluation), and "
+             f"{len(modes) - sum(modes)} of its {len(modes)} forward passes ran in eval mode, where Dropout "
+             "is off and BatchNorm does not learn its statistics: call model.train() at the start.")
 
 
 @pytest.mark.points(5)
@@ -45,6 +50,10 @@ def test_epoch_returns_mean_loss_per_sample(observe):
     if not _is_number(returned):
         fail(f"train_one_epoch should return the epoch's mean loss as a float, but it returned "
              f"{describe(returned)}.")
+    if got["returned_requires_grad"]:
+        fail(f"train_one_epoch returned a {got['returned_type']} that still requires grad: the loss tensors "
+             "were added up with their graphs, which keeps every batch's graph in memory. Add up "
+             "loss.item() * batch size and return a Python float.")
     calls = got["criterion_calls"]
     if not calls:
         fail("train_one_epoch should compute the loss of every batch with the criterion it is given, "
@@ -58,6 +67,9 @@ def test_epoch_returns_mean_loss_per_sample(observe):
         fail(f"train_one_epoch returned {returned:.4g}, the plain average of the batch losses; the last "
              f"batch is smaller, so weight each batch's loss by its number of samples (loss.item() * "
              f"batch size, summed, divided by the number of samples): {per_sample:.4g}.")
+    if math.isclose(returned, float((losses * sizes).sum() / len(calls)), rel_tol=1e-5, abs_tol=1e-7):
+        fail(f"train_one_epoch returned {returned:.4g}, the sum of (batch loss x batch size) divided by the "
+             f"number of batches; divide by the number of samples instead: {per_sample:.4g}.")
     if math.isclose(returned, float((losses * sizes).sum()), rel_tol=1e-5, abs_tol=1e-7):
         fail(f"train_one_epoch returned {returned:.4g}, the total loss of the epoch; divide it by the "
              f"number of samples to get the mean per sample, {per_sample:.4g}.")
