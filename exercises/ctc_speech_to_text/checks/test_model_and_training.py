@@ -74,7 +74,7 @@ def test_model_returns_log_probabilities(observe):
 
 @pytest.mark.points(10)
 def test_train_step_is_one_ctc_step(observe, expected):
-    """ctc_train_step takes one optimizer step on nn.CTCLoss (blank 0, mean reduction), in training mode, and returns the loss."""
+    """ctc_train_step takes one nn.CTCLoss step (blank 0, mean reduction) in training mode, returns the loss."""
     error = observe.error("train_step")
     if raised(error, "RuntimeError", "Expected input_lengths to have value at most") or \
             raised(error, "RuntimeError", "input_lengths must be of size batch_size"):
