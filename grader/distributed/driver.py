@@ -72,6 +72,7 @@ LOOPBACK_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 """Ray's own switch for "this instance is not a cluster": set to 0, every Ray process of a local instance
 listens on 127.0.0.1 only. Read by Ray when it is imported."""
 CONNECT_SECONDS = 10.0
+CONNECT_ATTEMPTS = 3
 """How long a ``HOST:PORT`` address may take to accept a connection before the run stops."""
 LOCAL_OBJECT_STORE_BYTES = 256 << 20
 """A local instance carries a course archive and one submission per slot: no need for Ray's 30 % of RAM."""
@@ -161,8 +162,9 @@ def _connected(ray: Any, address: str | None, jobs: int | None) -> Iterator[None
                      log_to_driver=False)
         else:
             _reachable(address)
-            ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
+            _init_with_retries(ray, address)
     except (ConnectionError, ValueError, RuntimeError, TimeoutError) as e:
+        ray.shutdown()  # a half-made connection would break the next attempt of this process
         where = "start a local Ray instance" if address is None else f"connect to the Ray cluster at {address}"
         hint = ""
         if address and address.startswith("ray://") and os.environ.get("RAY_AUTH_MODE") != "token":
@@ -173,6 +175,20 @@ def _connected(ray: Any, address: str | None, jobs: int | None) -> Iterator[None
         yield
     finally:
         ray.shutdown()
+
+
+def _init_with_retries(ray: Any, address: str) -> None:
+    # The Ray client server starts one server process per connection; on a busy head that start sometimes
+    # fails ("Initialization failure from server") and a second attempt succeeds.
+    for attempt in range(CONNECT_ATTEMPTS):
+        try:
+            ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
+            return
+        except ConnectionError:
+            ray.shutdown()
+            if attempt == CONNECT_ATTEMPTS - 1:
+                raise
+            time.sleep(2.0 * (attempt + 1))
 
 
 def _reachable(address: str) -> None:
