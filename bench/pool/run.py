@@ -38,7 +38,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from grader import engine, reference  # noqa: E402
+from grader import engine, reference, wire  # noqa: E402
 from grader.exercise import Course, find_course  # noqa: E402
 from grader.sandbox import Pool  # noqa: E402
 
@@ -108,7 +108,9 @@ def _grade(exercise, path: Path, pool: Pool) -> dict:
     with engine._judging:
         checks = engine.judge.run(exercise, record, reference.record(exercise, pool))
     finished = time.perf_counter()
-    timed_out = record.exit in ("timeout", "budget")
+    # A looping case costs its time limit; the worker is then replaced, so the run's exit may still be "ok".
+    timed_out = any(isinstance(o, wire.ProbeError) and o.kind in ("timeout", "budget", "cpu-limit")
+                    for o in record.observations.values())
     probes = sum(s for k, s in record.case_seconds.items() if k != "import{}")
     return {"total": finished - started, "probes": probes, "judge": finished - after_run,
             "timed_out": timed_out, "score": sum(c.score for c in checks)}
