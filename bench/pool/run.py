@@ -6,7 +6,9 @@ reports, from one run on this machine:
 - pairs per second and wall time;
 - per-pair overhead beyond the probes' own time (median and p90): everything a
   pair costs except its probe cases, i.e. starting or forking the worker, the
-  sandbox, importing the submission, the protocol, and the judge;
+  sandbox, importing the submission, the protocol, and the judge; and, of it,
+  the sandbox's own share (median): the run's time minus every case's, import
+  included, before the judge;
 - the compute limit (the sum of the probe cases' own times divided by the
   slots) and the ratio of the wall time to it;
 - peak memory of the whole process tree (sum of PSS, sampled every 0.2 s).
@@ -93,6 +95,7 @@ def _measure(course: Course, pairs: list[tuple[str, Path]], warm: bool, jobs: in
         "overhead_median_ms": round(1000 * statistics.median(overhead), 1),
         "overhead_p90_ms": round(1000 * overhead[int(0.9 * (len(overhead) - 1))], 1),
         "judge_median_ms": round(1000 * statistics.median(r["judge"] for r in results), 1),
+        "sandbox_overhead_median_ms": round(1000 * statistics.median(r["sandbox"] for r in results), 1),
         "compute_limit_s": round(compute_limit, 2),
         "wall_over_compute_limit": round((wall - loop_time) / compute_limit, 2) if compute_limit else None,
         "peak_memory_mb": round(sampler.peak / 2**20),
@@ -112,7 +115,8 @@ def _grade(exercise, path: Path, pool: Pool) -> dict:
     timed_out = any(isinstance(o, wire.ProbeError) and o.kind in ("timeout", "budget", "cpu-limit")
                     for o in record.observations.values())
     probes = sum(s for k, s in record.case_seconds.items() if k != "import{}")
-    return {"total": finished - started, "probes": probes, "judge": finished - after_run,
+    sandbox = after_run - started - sum(record.case_seconds.values())  # fork, namespaces, protocol, kill
+    return {"total": finished - started, "probes": probes, "judge": finished - after_run, "sandbox": sandbox,
             "timed_out": timed_out, "score": sum(c.score for c in checks)}
 
 
