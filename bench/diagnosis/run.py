@@ -7,8 +7,9 @@ it (the workers see neither the course nor the grader's caches):
 
 - every mutant ``exercises/<id>/mutants/<bug>.py`` (the solution with exactly
   that bug put back): its report should name exactly ``<bug>``;
-- every ``tests/submissions/<id>/buggy_*.py`` (a plausible mistake that is none
-  of the catalogued bugs): its report should name no catalogued bug;
+- every ``tests/submissions/<id>/buggy_*.py`` (a plausible mistake): its
+  report should name no catalogued bug, or exactly those that its first line
+  declares (``# expect-bugs: id``: a catalogued bug written another way);
 - with ``--correct``, also every ``correct_*.py``: full marks, no bug named.
 
 "Named" counts a bug named for certain and a "one of" group alike (as
@@ -29,7 +30,7 @@ Usage (from the repository root)::
 
 Set ``GRADER_CACHE_DIR`` to keep the reference observations in a private cache.
 Exit status 1 when a mutant does not name exactly its bug or at least 10 % of
-the buggy submissions name a catalogued bug.
+the buggy submissions are misnamed (name a bug they do not declare, or miss one they do).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class Graded:
     exercise: str
     kind: str  # "mutant", "buggy" or "correct"
     file: str
-    want: str  # the mutant's bug id, "" otherwise
+    want: str  # the mutant's bug id; a buggy file's "# expect-bugs:" ids, comma-separated; "" otherwise
     score: float
     max_score: float
     named: list[str]
@@ -81,14 +82,27 @@ class Graded:
         if self.kind == "mutant":
             return self.named == [self.want]
         if self.kind == "buggy":
-            return not self.named
+            return sorted(self.named) == _ids(self.want)
         return not self.named and self.score == self.max_score
 
     @property
     def ok_before(self) -> bool:
         if self.kind == "mutant":
             return self.named_before == [self.want]
-        return not self.named_before
+        return sorted(self.named_before) == _ids(self.want)
+
+
+def _ids(want: str) -> list[str]:
+    return sorted(i for i in want.split(",") if i)
+
+
+def expected_bugs(path: Path) -> str:
+    """The ids a buggy file's first line says it has (``# expect-bugs: a, b (why)``): a catalogued bug in
+    another form, which the report should name; "" for a mistake that is no catalogued bug."""
+    first = path.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
+    if not first.startswith("# expect-bugs:"):
+        return ""
+    return ",".join(sorted(b.strip() for b in first.removeprefix("# expect-bugs:").split("(")[0].split(",")))
 
 
 @dataclass
@@ -126,7 +140,7 @@ def files(exercise: Exercise, correct: bool) -> list[tuple[str, Path, str]]:
     """(kind, path, the mutant's bug id) of every file to grade for ``exercise``."""
     jobs = [("mutant", path, bug_id) for bug_id, path in exercise.mutants.items()]
     folder = SUBMISSIONS / exercise.id
-    jobs += [("buggy", path, "") for path in sorted(folder.glob("buggy_*.py"))]
+    jobs += [("buggy", path, expected_bugs(path)) for path in sorted(folder.glob("buggy_*.py"))]
     if correct:
         jobs += [("correct", path, "") for path in sorted(folder.glob("correct_*.py"))]
     return jobs
@@ -157,7 +171,7 @@ def _ratio(n: int, total: int) -> str:
 
 def table(tallies: list[Tally], correct: bool) -> list[str]:
     """The figures as Markdown lines: one row per exercise, a total, then every miss."""
-    head = ["exercise", "mutants exact", "buggy naming a bug", "before: mutants exact", "before: buggy naming"]
+    head = ["exercise", "mutants exact", "buggy misnamed", "before: mutants exact", "before: buggy misnamed"]
     if correct:
         head.insert(3, "correct clean")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -187,13 +201,15 @@ def table(tallies: list[Tally], correct: bool) -> list[str]:
             what = f"names {', '.join(r.named) or 'nothing'}"
             if r.kind == "mutant":
                 what += f" (should name exactly {r.want})"
+            elif r.kind == "buggy" and r.want:
+                what += f" (its first line declares {r.want})"
             elif r.kind == "correct":
                 what += f", score {r.score:g}/{r.max_score:g}"
             if r.errors:
                 what += f" (run: {r.errors[0][:120]})"
             lines.append(f"- `{r.exercise}` {r.kind} `{r.file}`: {what}")
     else:
-        lines.append("No misses: every mutant names exactly its bug and no buggy submission names one.")
+        lines.append("No misses: every mutant names exactly its bug and no buggy submission is misnamed.")
     before = [r for t in tallies for r in t.rows if r.kind != "correct" and not r.ok_before]
     if before:
         lines += ["", "What the rule before (every bug guarded by a failing check) named wrongly:", ""]
