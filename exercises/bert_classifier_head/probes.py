@@ -78,8 +78,11 @@ def _loader(tensors, batch_size, seed=None):
                       generator=generator)
 
 
-def _probe_classifier(encoder, num_labels, calls, dropout=0.1):
-    """A classifier with BertClassifier's interface, built here; records [training, autograd] per forward."""
+def _probe_classifier(encoder, num_labels, calls, dropout=0.1, watch=None):
+    """A classifier with BertClassifier's interface, built here; records [training, autograd] per forward.
+
+    watch, if given, is called with (input_ids, logits) at every forward with autograd on.
+    """
     torch = _torch()
     from torch import nn
 
@@ -102,6 +105,8 @@ def _probe_classifier(encoder, num_labels, calls, dropout=0.1):
             pooled = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
                                   token_type_ids=token_type_ids).pooler_output
             logits = self.classifier(self.dropout(pooled))
+            if watch is not None and torch.is_grad_enabled():
+                watch(input_ids, logits)
             loss = None if labels is None else nn.functional.cross_entropy(logits, labels)
             return {"loss": loss, "logits": logits}
 
@@ -208,26 +213,39 @@ def batch_to_inputs(student, form):
 
 @probe("fine_tune")
 def fine_tune(student):
-    """fine_tune of a ProbeClassifier (in eval mode first) for 2 epochs at lr 1e-3 on 16 texts in batches of 4.
+    """fine_tune of a ProbeClassifier (in eval mode first) for 2 epochs at lr 3e-4 on 16 texts in batches of 4.
 
     Returns what fine_tune returned, [training, autograd] of every forward call,
-    and how far the parameters moved.
+    how far the parameters moved, and for every forward with autograd on the
+    cross-entropy of that batch (computed here from the logits and the labels of
+    its texts, whether or not fine_tune passed labels) and how far the parameters
+    had moved before it (so the first optimizer step's size can be read off).
     """
     torch = _torch()
     tokenizer = _tokenizer()
     calls = []
-    model = _probe_classifier(_encoder(seed=22), 2, calls)
-    model.eval()
+    steps = []
     input_ids, attention_mask = _encode(tokenizer, [t for t, _ in TEXTS])
     labels = torch.tensor([y for _, y in TEXTS])
+    targets = {tuple(row.tolist()): int(y) for row, y in zip(input_ids, labels, strict=True)}
+
+    def watch(ids, logits):
+        rows = [targets.get(tuple(row.tolist())) for row in ids]
+        loss = None
+        if None not in rows and logits.dim() == 2:
+            loss = float(torch.nn.functional.cross_entropy(logits.detach(), torch.tensor(rows)))
+        steps.append([loss, float((_flat(model.parameters()) - before).abs().max())])
+
+    model = _probe_classifier(_encoder(seed=22), 2, calls, watch=watch)
+    model.eval()
     before = _flat(model.parameters())
     returned = student.fine_tune(model, _loader((input_ids, attention_mask, labels), 4, seed=23),
-                                 epochs=2, lr=1e-3)
+                                 epochs=2, lr=3e-4)  # not a learning rate one would hard-code
     values = None
     if isinstance(returned, (list, tuple)) and all(_number(v) is not None for v in returned):
         values = [_number(v) for v in returned]
     return {"returned": values, "returned_type": type(returned).__name__, "calls": calls,
-            "change": float((_flat(model.parameters()) - before).abs().max())}
+            "change": float((_flat(model.parameters()) - before).abs().max()), "steps": steps, "lr": 3e-4}
 
 
 @probe("predict")

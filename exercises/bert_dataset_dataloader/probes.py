@@ -209,7 +209,7 @@ def batches(student, shuffle):
     """Every batch of make_dataloader (max_length 12), with the token ids each text should get.
 
     Unshuffled: 3 texts (the second longer than 12 tokens) in batches of 2.
-    Shuffled: 10 texts in batches of 4.
+    Shuffled: 10 texts in batches of 4, and the batches of two more epochs.
     """
     tokenizer = _tokenizer()
     if shuffle:
@@ -222,8 +222,11 @@ def batches(student, shuffle):
     labels = [y for _, y in pairs]
     loader = student.make_dataloader(tokenizer, texts, labels, batch_size, shuffle=shuffle, max_length=12)
     seen = [_describe(batch) for batch in loader]
+    # Shuffled: two more epochs, so that a loader that never reorders the texts can be told apart.
+    later = [[_describe(batch) for batch in loader] for _ in range(2)] if shuffle else []
     return {
         "batches": seen,
+        "later_epochs": later,
         "expected_ids": [tokenizer(t, truncation=True, max_length=12)["input_ids"] for t in texts],
         "labels": labels,
     }

@@ -163,6 +163,34 @@ def _eval_predictions(model, tokenizer, texts):
     return logits
 
 
+def _batch_losses(model, tokenizer, texts, labels):
+    """A list that gets, at every forward of model with autograd on, the cross-entropy of that batch.
+
+    Computed here from the logits and the labels of the batch's texts (recognised by their
+    token ids), so it is there whether the student passed labels= or not; None for a batch
+    whose texts it does not recognise.
+    """
+    torch = _torch()
+    encoded = tokenizer(list(texts), truncation=True)["input_ids"]
+    targets = {tuple(ids): int(y) for ids, y in zip(encoded, labels, strict=True)}
+    pad = tokenizer.pad_token_id
+    losses = []
+
+    def hook(module, args, kwargs, output):
+        if not torch.is_grad_enabled():
+            return
+        ids = kwargs.get("input_ids", args[0] if args else None)
+        logits = getattr(output, "logits", None)
+        rows = [None] if ids is None else [targets.get(tuple(i for i in row.tolist() if i != pad)) for row in ids]
+        if None in rows or logits is None:
+            losses.append(None)
+        else:
+            losses.append(float(torch.nn.functional.cross_entropy(logits.detach(), torch.tensor(rows))))
+
+    model.register_forward_hook(hook, with_kwargs=True)
+    return losses
+
+
 # ---------------------------------------------------------------- training
 
 
@@ -182,11 +210,13 @@ def train(student, seed):
     before = [p.detach().clone() for p in model.parameters()]
     texts = [t for t, _ in TRAIN_TEXTS]
     labels = [y for _, y in TRAIN_TEXTS]
+    batch_losses = _batch_losses(model, tokenizer, texts, labels)
     returned = student.train_classifier(model, tokenizer, texts, labels, epochs=40, batch_size=4, lr=2e-3,
                                         seed=seed)
     calls = list(seen.get("calls", []))
     return {
         "returned": _number_list(returned),
+        "batch_losses": batch_losses,
         "change": _max_change(before, model),
         "calls": calls,
         "logits": _eval_predictions(model, tokenizer, texts),

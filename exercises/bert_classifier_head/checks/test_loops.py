@@ -49,6 +49,22 @@ def test_fine_tune_steps_and_returns_epoch_losses(observe):
              f"{got['returned_type']}.")
     if len(values) != 2 or not all(math.isfinite(v) and v >= 0 for v in values):
         fail(f"fine_tune was run for 2 epochs and should return 2 finite losses, but it returned {describe(values)}.")
+    # Adam's (and AdamW's) first step moves every parameter with a gradient by about lr, whatever the gradient.
+    lr = got["lr"]
+    first_step = next((change for _, change in got["steps"] if change > 0), got["change"])
+    if not 0.5 * lr <= first_step <= 2 * lr:
+        fail(f"fine_tune was called with lr={lr:g}, but its first optimizer step moved the parameters by up to "
+             f"{first_step:.3g}, where Adam's first step moves them by about lr: create the optimizer with "
+             f"lr=lr, the argument fine_tune was given.")
+    # 16 texts in batches of 4: each epoch's 4 batch losses (computed by the probe model) should average to it.
+    losses = [loss for loss, _ in got["steps"]]
+    if len(losses) == 8 and None not in losses:
+        for epoch, value in enumerate(values):
+            mean = sum(losses[4 * epoch:4 * epoch + 4]) / 4
+            if abs(value - mean) > 1e-4 + 1e-3 * mean:
+                fail(f"fine_tune returned {value:.4g} for epoch {epoch + 1}, but the mean of that epoch's 4 batch "
+                     f"losses was {mean:.4g}: return the mean loss of each epoch (sum the batch losses and divide "
+                     f"by the number of batches or weight them by their sizes), not a sum or the last batch's loss.")
 
 
 @pytest.mark.points(15)

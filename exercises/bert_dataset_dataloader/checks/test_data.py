@@ -151,8 +151,16 @@ def test_loader_batches(observe):
 @pytest.mark.bug("dataloader-over-batchencoding")
 @pytest.mark.bug("labels-not-in-batch")
 def test_shuffled_loader_keeps_pairs(observe):
-    """With shuffle=True every text still arrives exactly once per epoch, with its own label."""
+    """With shuffle=True every text still arrives exactly once per epoch, with its own label, in a new order."""
     recognise_loader_error(observe.error("batches", shuffle=True))
     got = observe("batches", shuffle=True)
-    rows = [row for index, batch in enumerate(got["batches"]) for row in _check_batch(batch, index, 4, 12)]
-    _compare_rows(rows, got["expected_ids"], got["labels"])
+    orders = []
+    for epoch in [got["batches"], *got["later_epochs"]]:
+        rows = [row for index, batch in enumerate(epoch) for row in _check_batch(batch, index, 4, 12)]
+        want = _compare_rows(rows, got["expected_ids"], got["labels"])
+        orders.append(rows)
+    # A real shuffle of 10 texts keeps the given order in all three epochs with probability (1/10!)**3.
+    if all(rows == want for rows in orders):
+        fail(f"With shuffle=True the loader yielded the {len(want)} texts in the order given in all "
+             f"{len(orders)} epochs: shuffle when asked, e.g. DataLoader(dataset, batch_size=batch_size, "
+             f"shuffle=shuffle).")

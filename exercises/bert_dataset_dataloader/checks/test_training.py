@@ -81,7 +81,8 @@ def test_predict_in_eval_mode_without_grad(observe):
     first, second = got["first"]["values"], got["second"]["values"]
     want = got["classes"].tolist()
     if first is None:
-        fail(f"predict should return a list of class ids, but it returned a {got['first']['type']}.")
+        fail(f"predict should return a list of class ids (one int per example: the argmax of its logits), but it "
+             f"returned a {got['first']['type']} that is not a list of numbers.")
     if len(first) != len(want):
         fail(f"For a loader of {len(want)} examples (batches of 4, 4 and 2) predict should return {len(want)} "
              f"class ids, but it returned {len(first)}.")

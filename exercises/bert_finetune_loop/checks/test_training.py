@@ -99,6 +99,14 @@ def test_training_returns_epoch_losses(observe):
              f"but it returned {len(values)}.")
     if not all(math.isfinite(v) and v >= 0 for v in values):
         fail(f"The epoch losses should be finite cross-entropy values, but they were {describe(values)}.")
+    losses = got["batch_losses"]  # 12 texts in batches of 4: 3 batch losses per epoch, computed by the probe
+    if len(losses) == 3 * EPOCHS and None not in losses:
+        for epoch, value in enumerate(values):
+            mean = sum(losses[3 * epoch:3 * epoch + 3]) / 3
+            if abs(value - mean) > 1e-4 + 1e-3 * mean:
+                fail(f"train_classifier returned {value:.4g} for epoch {epoch + 1}, but the mean of that epoch's 3 "
+                     f"batch losses was {mean:.4g}: return the mean loss of each epoch (average the batch losses, "
+                     f"or weight them by batch size), not a sum or the last batch's loss.")
     late = min(values[-10:])  # the last 10 epochs: Adam at lr 2e-3 makes single epochs spike now and then
     if not late < values[0]:
         learned = bool((got["logits"].argmax(axis=-1) == got["labels"]).all())

@@ -61,6 +61,10 @@ def test_train_runs_every_batch_of_every_epoch(observe):
     if len(rows) == 2 * 8 and want != 16:
         fail(f"train ran {len(rows)} steps for 2 epochs of 20 images in batches of 8: it loops `batch_size` times "
              f"per epoch instead of over the batches ({want} steps in all).", bug="loop-over-batch-size")
+    if (seen["d_calls"] or seen["g_calls"]) and (seen["d_calls"], seen["g_calls"]) != (want, want):
+        fail(f"For 2 epochs of 20 images in batches of 8 ({want} batches), train called discriminator_step "
+             f"{seen['d_calls']} times and generator_step {seen['g_calls']} times: run exactly one of each per "
+             "batch.")
     if len(rows) != want:
         fail(f"For 2 epochs of 20 images in batches of 8, train should run {want} steps (one per batch: "
              f"ceil(20 / 8) = 3 per epoch) and return one record per step, but it returned {len(rows)}.")

@@ -3,8 +3,8 @@
 Learning task (probes.task_data): items 1..4; each history holds 2..5 items of one
 parity, left-padded to 5; a user likes a candidate iff it has that parity; user ids
 are random and carry no information, so only history x candidate explains the
-labels (an additive score stays at chance). 1024 training triples, 2 epochs of
-batch 16 (128 steps), 256 held-out triples, accuracy of score > 0.5.
+labels (an additive score stays at chance). 1024 training triples, 4 epochs of
+batch 16 (256 steps), 256 held-out triples, accuracy of score > 0.5.
 
 Measured over 20 seeds (the ``train`` probe with seed 0..19, scratch script), held-out accuracy,
 threshold 0.85:
@@ -15,6 +15,8 @@ threshold 0.85:
   list of named inputs, two stacked LSTMs, Adam(2e-3)          min 1.000
   => margin 0.15 on 100 runs. An additive score (no hidden layer) stays at 0.45-0.59.
   (Batch 32 instead of 16 left a subclassed variant at 0.83 on one seed: hence 128 steps.)
+  A shared masked item table with a Dense(16, tanh) head and Adam(0.01) plateaued at 0.62 on seeds 0 and 1
+  after 128 steps and reached 1.000 on seeds 0..2 after 256 (an additive score: 0.51-0.52): hence 4 epochs.
 """
 
 import re
@@ -37,7 +39,7 @@ def test_learns_preference_from_history(observe):
         fail(f"After training, the model should give one score per held-out triple, but it gave {describe(scores)}.")
     accuracy = float(((scores.reshape(-1).astype(np.float64) > 0.5) == (labels > 0.5)).mean())
     if accuracy < THRESHOLD:
-        fail(f"After train_recommender (2 epochs on a synthetic task where a user likes the items that resemble "
+        fail(f"After train_recommender (4 epochs on a synthetic task where a user likes the items that resemble "
              f"their history), the model got {accuracy:.0%} of held-out triples right; at least {THRESHOLD:.0%} "
              "is expected. The score must combine the history with the candidate (e.g. a hidden Dense layer "
              "over both), not just add their effects.")

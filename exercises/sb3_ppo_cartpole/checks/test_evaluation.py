@@ -99,6 +99,9 @@ def test_episode_loop_uses_gymnasium_api(observe):
         if raised(error, "ValueError", "passed a tuple to the predict()"):
             fail("policy.predict was given the (obs, info) tuple that env.reset() returns in gymnasium: unpack "
                  "it, obs, info = env.reset(seed=...).", bug="reset-tuple")
+        if raised(error, "AssertionError", "<class 'tuple'>) invalid"):
+            fail("env.step() was given a tuple, not an action: policy.predict returns (action, state), so write "
+                 "action, _state = policy.predict(obs, deterministic=deterministic).")
         got = observe("evaluate", **case)
         if any(key.startswith("tuple|") for key in got["predict"]):
             fail("policy.predict was given a tuple instead of an observation array: in gymnasium env.reset() "
@@ -196,3 +199,7 @@ def test_evaluation_is_seeded(observe):
     if starts[2][0] == starts[0][0]:
         fail("Evaluations with seed=7 and seed=8 started from the same state: the first reset should use the "
              "seed argument.")
+    if len({tuple(start) for start in starts[0]}) < len(starts[0]):
+        fail(f"The {len(starts[0])} episodes of one evaluation (seed=7) did not all start from different states, "
+             f"so it replayed the same episode: seed only the first reset (env.reset(seed=seed)), or the later "
+             f"ones with seed + i, not every reset with the same seed.")

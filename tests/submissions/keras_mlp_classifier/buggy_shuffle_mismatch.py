@@ -1,0 +1,31 @@
+"""Buggy: train shuffles x_train and y_train with two different permutations before fitting, so the labels no longer belong to their samples and the model cannot learn."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+
+
+def build_mlp(input_shape, num_classes, hidden_units=512):
+    model = keras.Sequential([keras.Input(shape=input_shape),
+                              keras.layers.Dense(hidden_units, activation="relu"),
+                              keras.layers.Dense(num_classes, activation="softmax")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def _one_hot(y, n):
+    y = np.asarray(y)
+    return y.astype("float32") if y.ndim == 2 else keras.utils.to_categorical(y, n)
+
+
+def train(model, x_train, y_train, x_val, y_val, epochs=10, batch_size=64):
+    n = model.output_shape[-1]
+    x_train = np.asarray(x_train)[np.random.permutation(len(x_train))]
+    y_train = _one_hot(y_train, n)[np.random.permutation(len(x_train))]
+    return model.fit(x_train, y_train, validation_data=(x_val, _one_hot(y_val, n)),
+                     epochs=epochs, batch_size=batch_size, verbose=0)
+
+
+def predict_classes(model, x):
+    return np.argmax(model.predict(x, verbose=0), axis=1)
