@@ -18,6 +18,8 @@ from grader import authoring, engine
 from grader.exercise import find_course
 from grader.sandbox import Pool
 
+from .expected_bugs import expected_bugs
+
 pytestmark = pytest.mark.slow
 COURSE = find_course(Path(__file__).parent.parent)
 SUBMISSIONS = Path(__file__).parent / "submissions"
@@ -50,13 +52,6 @@ def test_plausible_buggy_implementations_lose_points_with_a_message(exercise_id:
     assert result.score < result.max_score
     assert all(len(c.message) > 20 for c in failed)
     named = sorted([b.id for b in result.bugs_found] + ["|".join(b.id for b in p.bugs) for p in result.bugs_possible])
-    assert named == _expected_bugs(path), f"the report names {named}: a plausible mistake that is none of the " \
+    assert named == expected_bugs(path), f"the report names {named}: a plausible mistake that is none of the " \
                                           "catalogued bugs must name none"
 
-
-def _expected_bugs(path: Path) -> list[str]:
-    """A buggy submission names no catalogued bug, unless its first line says ``# expect-bugs: id, ...``."""
-    first = path.read_text(encoding="utf-8").splitlines()[0]
-    if not first.startswith("# expect-bugs:"):
-        return []
-    return sorted(b.strip() for b in first.removeprefix("# expect-bugs:").split("(")[0].split(","))

@@ -55,6 +55,7 @@ from grader.exercise import Course, Exercise  # noqa: E402
 from grader.reference import cache_dir  # noqa: E402
 from grader.results import PairResult  # noqa: E402
 from grader.sandbox import Pool  # noqa: E402
+from tests.expected_bugs import expected_bugs  # noqa: E402
 
 SUBMISSIONS = ROOT / "tests" / "submissions"
 README = HERE / "README.md"
@@ -96,14 +97,6 @@ def _ids(want: str) -> list[str]:
     return sorted(i for i in want.split(",") if i)
 
 
-def expected_bugs(path: Path) -> str:
-    """The ids a buggy file's first line says it has (``# expect-bugs: a, b (why)``): a catalogued bug in
-    another form, which the report should name; "" for a mistake that is no catalogued bug."""
-    first = path.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
-    if not first.startswith("# expect-bugs:"):
-        return ""
-    return ",".join(sorted(b.strip() for b in first.removeprefix("# expect-bugs:").split("(")[0].split(",")))
-
 
 @dataclass
 class Tally:
@@ -140,7 +133,7 @@ def files(exercise: Exercise, correct: bool) -> list[tuple[str, Path, str]]:
     """(kind, path, the mutant's bug id) of every file to grade for ``exercise``."""
     jobs = [("mutant", path, bug_id) for bug_id, path in exercise.mutants.items()]
     folder = SUBMISSIONS / exercise.id
-    jobs += [("buggy", path, expected_bugs(path)) for path in sorted(folder.glob("buggy_*.py"))]
+    jobs += [("buggy", path, ",".join(expected_bugs(path))) for path in sorted(folder.glob("buggy_*.py"))]
     if correct:
         jobs += [("correct", path, "") for path in sorted(folder.glob("correct_*.py"))]
     return jobs

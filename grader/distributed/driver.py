@@ -72,8 +72,9 @@ LOOPBACK_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 """Ray's own switch for "this instance is not a cluster": set to 0, every Ray process of a local instance
 listens on 127.0.0.1 only. Read by Ray when it is imported."""
 CONNECT_SECONDS = 10.0
-CONNECT_ATTEMPTS = 3
 """How long a ``HOST:PORT`` address may take to accept a connection before the run stops."""
+CONNECT_ATTEMPTS = 3
+"""How many times a Ray client connection is tried (the head may fail to start its server process)."""
 LOCAL_OBJECT_STORE_BYTES = 256 << 20
 """A local instance carries a course archive and one submission per slot: no need for Ray's 30 % of RAM."""
 
